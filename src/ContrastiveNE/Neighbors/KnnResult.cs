@@ -1,0 +1,37 @@
+namespace ContrastiveNE.Neighbors;
+
+/// <summary>
+/// The k nearest neighbours of a set of query points: row q of <see cref="Indices"/> / <see cref="Distances"/>
+/// (row-major, Count × K) lists its neighbours in increasing distance (ties by smaller index).
+/// </summary>
+public sealed class KnnResult
+{
+    /// <summary>Wraps the given tables (not copied).</summary>
+    public KnnResult(int count, int k, int[] indices, float[] distances)
+    {
+        if (indices.Length != (long)count * k || distances.Length != (long)count * k)
+            throw new ArgumentException($"A {count} × {k} kNN result needs {(long)count * k} indices and distances.");
+        Count = count;
+        K = k;
+        Indices = indices;
+        Distances = distances;
+    }
+
+    /// <summary>Number of query points.</summary>
+    public int Count { get; }
+
+    /// <summary>Neighbours per point.</summary>
+    public int K { get; }
+
+    /// <summary>Neighbour indices, Count × K, row-major.</summary>
+    public int[] Indices { get; }
+
+    /// <summary>Euclidean distances (not squared) to the neighbours, Count × K, row-major.</summary>
+    public float[] Distances { get; }
+
+    /// <summary>The neighbours of query <paramref name="query"/>.</summary>
+    public ReadOnlySpan<int> NeighborsOf(int query) => Indices.AsSpan(query * K, K);
+
+    /// <summary>The symmetric binary graph of SPEC §1 (valid when the queries are all n data points in order).</summary>
+    public NeighborGraph ToGraph() => NeighborGraph.FromKnn(Count, K, Indices);
+}
