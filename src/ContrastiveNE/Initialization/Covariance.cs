@@ -22,6 +22,7 @@ internal static class Covariance
     private const int TileRows = 4, TileColumns = 16;
 
     /// <summary>Returns (mean, scatter) with scatter a D × D row-major symmetric matrix (not divided by n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double[] Mean, double[] Scatter) Compute(Matrix data, int threads)
     {
         int n = data.Rows, d = data.Columns;
