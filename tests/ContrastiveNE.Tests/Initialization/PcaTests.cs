@@ -108,22 +108,28 @@ public sealed class PcaTests
         Assert.True(row[arg] > 0, $"component {k}: the largest-magnitude loading {row[arg]} must be positive");
     }
 
-    [Fact]
-    public void Scatter_matrix_matches_a_double_reference_and_is_thread_independent()
+    [Theory]
+    [InlineData("Auto")]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    [InlineData("Scalar")]
+    public void Scatter_matrix_matches_a_double_reference_and_is_thread_independent(string kernelName)
     {
-        // 300 rows: one full block of 256 and a partial one; 37 columns: not a multiple of the 16-column tile.
+        // Vector512 without hardware support runs in software emulation: correct, only slower.
+        var kernel = Enum.Parse<Covariance.Kernel>(kernelName);
+        // 301 rows: one full block of 256 and an odd partial one; 37 columns: not a multiple of the 16-column tile.
         var rng = Xoshiro256.Create(5);
-        var data = new Matrix(300, 37);
+        var data = new Matrix(301, 37);
         for (int i = 0; i < data.Data.Length; i++) data.Data[i] = (float)(rng.NextGaussian() * (1 + i % 37) + 100);
         var naive = NaiveCovariance(data);
-        var (mean1, scatter1) = Covariance.Compute(data, threads: 1);
-        var (mean2, scatter2) = Covariance.Compute(data, threads: 2);
+        var (mean1, scatter1) = Covariance.Compute(data, threads: 1, kernel);
+        var (mean2, scatter2) = Covariance.Compute(data, threads: 2, kernel);
         Assert.Equal(scatter1, scatter2);
         Assert.Equal(mean1, mean2);
         double scale = naive[36, 36];
         for (int i = 0; i < 37; i++)
             for (int j = 0; j < 37; j++)
-                Assert.Equal(naive[i, j], scatter1[i * 37 + j] / 299, scale * 2e-6);
+                Assert.Equal(naive[i, j], scatter1[i * 37 + j] / 300, scale * 2e-6);
     }
 
     [Fact]
