@@ -158,14 +158,14 @@ public sealed class PcaTests
     [Fact]
     public void Subspace_iteration_agrees_with_the_full_decomposition()
     {
-        var spreads = Enumerable.Range(0, 150).Select(i => 10.0 / (1 + i)).ToArray();
-        var data = Planted(400, spreads, seed: 2);
+        var spreads = Enumerable.Range(0, 60).Select(i => 10.0 / (1 + i)).ToArray();
+        var data = Planted(300, spreads, seed: 2);
         var full = Pca.Fit(data, 3, threads: 2, fullDecompositionMaxColumns: 1000);
         var subspace = Pca.Fit(data, 3, threads: 2, fullDecompositionMaxColumns: 0);
         for (int k = 0; k < 3; k++)
         {
             Assert.Equal(full.Eigenvalues[k], subspace.Eigenvalues[k], full.Eigenvalues[k] * 1e-9);
-            for (int c = 0; c < 150; c++) Assert.Equal(full.Components[k, c], subspace.Components[k, c], 1e-5);
+            for (int c = 0; c < 60; c++) Assert.Equal(full.Components[k, c], subspace.Components[k, c], 1e-5);
             AssertSignConvention(subspace.Components, k);
         }
         Assert.Equal(subspace.Components.Data, Pca.Fit(data, 3, threads: 1, fullDecompositionMaxColumns: 0).Components.Data);
