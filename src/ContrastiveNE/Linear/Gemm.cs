@@ -13,8 +13,10 @@ namespace ContrastiveNE.Linear;
 /// <remarks>
 /// Goto/BLIS blocking: C is cut into work units of Mc rows × (64 or 256) columns whose boundaries depend only on
 /// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips (or uses
-/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. Every element of C is produced by one unit with a fixed summation order, so
-/// the result is bit-identical for any thread count.
+/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. A k much longer
+/// than C's sides is also cut into fixed chunks whose partial products are summed in chunk order. Every element of
+/// C is produced with a summation order fixed by the shape alone, so the result is bit-identical for any thread
+/// count (kernel paths may differ from each other in the last bits).
 /// </remarks>
 public static partial class Gemm
 {
