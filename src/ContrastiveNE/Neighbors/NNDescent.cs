@@ -36,9 +36,9 @@ public sealed class NNDescent
 
     /// <summary>
     /// Sample rate ρ: each iteration joins at most ceil(ρ·k) new and ceil(ρ·k) old candidates per point (forward
-    /// and reverse neighbours together); default 1.5, in (0, 4].
+    /// and reverse neighbours together); default 2, in (0, 4].
     /// </summary>
-    public double Rho { get; init; } = 1.5;
+    public double Rho { get; init; } = 2.0;
 
     /// <summary>
     /// The k nearest neighbours of every row of <paramref name="data"/> among all rows (the row itself excluded),

@@ -19,6 +19,7 @@ internal sealed class NNDescentSearch
 {
     private const int Grain = 256;                       // points per work unit of the join (fixed: determinism)
     private const ulong RandomFillStream = 1UL << 40;    // random streams above the trees' stream numbers
+    private const int InputTrees = 2;                    // trees built before the rows are reordered (two run in parallel)
 
     private readonly float[] _input;
     private float[] _points = [];   // the input rows in the first tree's leaf order (see Reorder)
@@ -101,41 +102,52 @@ internal sealed class NNDescentSearch
     private float Distance(int a, int b) => SquaredEuclidean.Distance(_points.AsSpan(a * _dim, _dim), _points.AsSpan(b * _dim, _dim));
 
     /// <summary>
-    /// Builds the first tree on the input rows, stores the rows in its leaf order, then builds the other trees on
-    /// the reordered rows (one random stream per tree, in parallel): their nodes, too, gather nearby points, which
-    /// now lie near each other in memory.
+    /// Builds the first <see cref="InputTrees"/> trees on the input rows, stores the rows in the first tree's leaf
+    /// order, then builds the other trees on the reordered rows: their nodes, too, gather nearby points, which now
+    /// lie near each other in memory. One random stream per tree; the split into the two batches is fixed, so the
+    /// trees do not depend on the thread count.
     /// </summary>
     private RandomProjectionTree[] BuildTrees(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var trees = new RandomProjectionTree[Trees];
-        var rng = Xoshiro256.Create(_seed, 0);
-        trees[0] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
-        Reorder(trees[0]);
-        cancellationToken.ThrowIfCancellationRequested();
-        Parallelism.For(Trees - 1, _threads, t =>
+        int first = Math.Min(InputTrees, Trees);
+        Parallelism.For(first, _threads, t =>
         {
-            var stream = Xoshiro256.Create(_seed, (ulong)t + 1);
-            trees[t + 1] = RandomProjectionTree.Build(_points, _n, _dim, LeafSize, ref stream);
+            var rng = Xoshiro256.Create(_seed, (ulong)t);
+            trees[t] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
+        });
+        Reorder(trees.AsSpan(0, first));
+        cancellationToken.ThrowIfCancellationRequested();
+        Parallelism.For(Trees - first, _threads, t =>
+        {
+            var rng = Xoshiro256.Create(_seed, (ulong)(t + first));
+            trees[t + first] = RandomProjectionTree.Build(_points, _n, _dim, LeafSize, ref rng);
         });
         return trees;
     }
 
     /// <summary>
-    /// Copies the rows into the first tree's leaf order and renumbers that tree to match. Every later step visits
-    /// points in index order and reads the rows of their neighbours; with nearby points stored nearby, those rows
-    /// are mostly already in cache, which matters far more than the arithmetic on data of hundreds of dimensions.
+    /// Copies the rows into the first tree's leaf order and renumbers the given trees to match. Every later step
+    /// visits points in index order and reads the rows of their neighbours; with nearby points stored nearby, those
+    /// rows are mostly already in cache, which matters far more than the arithmetic on data of hundreds of dimensions.
     /// </summary>
-    private void Reorder(RandomProjectionTree first)
+    private void Reorder(Span<RandomProjectionTree> built)
     {
-        _original = (int[])first.Order.Clone();
+        _original = (int[])built[0].Order.Clone();
+        var position = new int[_n];
+        for (int p = 0; p < _n; p++) position[_original[p]] = p;
         _points = new float[_input.Length];
         Parallelism.ForRanges(_n, 1024, _threads, (start, end) =>
         {
             for (int p = start; p < end; p++)
                 _input.AsSpan(_original[p] * _dim, _dim).CopyTo(_points.AsSpan(p * _dim, _dim));
         });
-        for (int p = 0; p < _n; p++) first.Order[p] = p;
+        foreach (var tree in built)
+        {
+            var order = tree.Order;
+            for (int i = 0; i < order.Length; i++) order[i] = position[order[i]];
+        }
     }
 
     /// <summary>Offers every pair within a leaf to both heaps.</summary>
