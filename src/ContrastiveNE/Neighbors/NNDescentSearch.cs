@@ -14,6 +14,7 @@ namespace ContrastiveNE.Neighbors;
 ///     heaps are only read here, and pairs that could improve either heap go to the work unit's own buffer;
 /// (3) apply: each thread owns a range of heaps and pushes into them every buffered update, scanning the
 ///     buffers in unit order, so every heap sees the same sequence of pushes at any thread count.
+/// Internally points are numbered in the first tree's leaf order (see Reorder); results are translated back.
 /// </remarks>
 internal sealed class NNDescentSearch
 {
@@ -307,6 +308,7 @@ internal sealed class NNDescentSearch
             }
         }
 
+        // One priority per heap entry (edge p → q), so forward sampling at p and reverse sampling at q agree on it.
         private static ulong Priority(ulong key, int entry) => SplitMix64.Mix(key ^ (ulong)entry);
 
         /// <summary>Keeps the (at most list.Length) candidates of smallest (priority, index), without duplicates.</summary>
