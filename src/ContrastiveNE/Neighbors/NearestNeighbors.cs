@@ -9,9 +9,40 @@ public static class NearestNeighbors
     /// The k nearest neighbours of every row of <paramref name="data"/> among all rows, the row itself excluded by
     /// index (duplicates of it stay neighbours).
     /// </summary>
+    /// <remarks>
+    /// <see cref="KnnMethod.Auto"/> searches exactly when n ≤ <see cref="AutoExactLimit"/> (10,000 rows) and with
+    /// <see cref="NNDescent"/> (default options) above: up to that size the exact search takes about as long as the
+    /// approximate one and is never wrong; beyond it the exact cost grows as n² while NN-descent grows about as
+    /// n·log n.
+    /// </remarks>
+    /// <param name="data">The points, one per row; every value finite.</param>
+    /// <param name="k">Neighbours per point, 1 ≤ k &lt; rows.</param>
+    /// <param name="method">Exact, approximate, or chosen by size (the default; see remarks).</param>
+    /// <param name="metric">Euclidean (the default), or cosine as Euclidean distance between L2-normalised rows.</param>
+    /// <param name="seed">Seed of the approximate search (the exact search does not use it).</param>
+    /// <param name="threads">Worker threads; ≤ 0 means all processors. Does not change the result.</param>
+    /// <param name="progress">Receives the fraction done (approximate search).</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    /// <exception cref="ArgumentException">k &lt; 1 or k ≥ n, a non-finite value, or an all-zero row under cosine.</exception>
     public static KnnResult Search(Matrix data, int k, KnnMethod method = KnnMethod.Auto, DistanceMetric metric = DistanceMetric.Euclidean,
         int seed = 0, int threads = 0, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
-        => Exact(data, k, metric, threads, null, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        bool exact = method switch
+        {
+            KnnMethod.Exact => true,
+            KnnMethod.Approximate => false,
+            KnnMethod.Auto => data.Rows <= AutoExactLimit,
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown kNN method."),
+        };
+        if (!exact) return new NNDescent().Search(data, k, metric, seed, threads, progress, cancellationToken);
+        var result = Exact(data, k, metric, threads, null, cancellationToken);
+        progress?.Report(1.0);
+        return result;
+    }
+
+    /// <summary>The largest number of rows that <see cref="KnnMethod.Auto"/> searches exactly (10,000).</summary>
+    public const int AutoExactLimit = 10_000;
 
     /// <summary>
     /// Exact neighbours of the rows listed in <paramref name="queryRows"/> (all rows when null) among all rows of
@@ -19,27 +50,15 @@ public static class NearestNeighbors
     /// </summary>
     public static KnnResult Exact(Matrix data, int k, DistanceMetric metric = DistanceMetric.Euclidean, int threads = 0,
         int[]? queryRows = null, CancellationToken cancellationToken = default)
-    {
-        // Brute-force placeholder in double precision; replaced by the blocked SIMD search.
-        int n = data.Rows, dim = data.Columns;
-        int q = queryRows?.Length ?? n;
-        var idx = new int[q * k];
-        var dist = new float[q * k];
-        var d2 = new double[n];
-        var order = new int[n];
-        for (int qi = 0; qi < q; qi++)
-        {
-            int i = queryRows?[qi] ?? qi;
-            for (int j = 0; j < n; j++)
-            {
-                double s = 0;
-                for (int c = 0; c < dim; c++) { double t = data[i, c] - data[j, c]; s += t * t; }
-                d2[j] = j == i ? double.PositiveInfinity : s;
-                order[j] = j;
-            }
-            Array.Sort(d2, order);
-            for (int t = 0; t < k; t++) { idx[qi * k + t] = order[t]; dist[qi * k + t] = (float)Math.Sqrt(d2[t]); }
-        }
-        return new KnnResult(q, k, idx, dist);
-    }
+        => ExactSearch.Run(data, k, metric, threads, queryRows, null, cancellationToken);
+
+    /// <summary>
+    /// Exact neighbours as <see cref="Exact(Matrix, int, DistanceMetric, int, int[], CancellationToken)"/>, reporting
+    /// the fraction of query tiles done to <paramref name="progress"/> (from worker threads).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1 or not below the row count, or a query row is out of range.</exception>
+    /// <exception cref="ArgumentException">The data holds a non-finite value, or (cosine) an all-zero row; the message names the row.</exception>
+    public static KnnResult Exact(Matrix data, int k, DistanceMetric metric, int threads, int[]? queryRows,
+        IProgress<double>? progress, CancellationToken cancellationToken = default)
+        => ExactSearch.Run(data, k, metric, threads, queryRows, progress, cancellationToken);
 }
