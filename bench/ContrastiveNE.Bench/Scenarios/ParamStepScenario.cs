@@ -3,6 +3,7 @@ using ContrastiveNE.Data;
 using ContrastiveNE.Linear;
 using ContrastiveNE.Models;
 using ContrastiveNE.Randomness;
+using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Bench.Scenarios;
 
@@ -39,7 +40,7 @@ public sealed class ParamStepScenario : IScenario
 
         model.Forward(batch, features); // warm-up: buffers, JIT
         model.Backward(batch, gradient);
-        double forward = 0, backward = 0;
+        double forward = 0, backward = 0, cpu = ParametricRun.CpuSeconds();
         for (int r = 0; r < repeats; r++)
         {
             var clock = Stopwatch.StartNew();
@@ -49,6 +50,7 @@ public sealed class ParamStepScenario : IScenario
             model.Backward(batch, gradient);
             backward += clock.Elapsed.TotalSeconds;
         }
+        cpu = (ParametricRun.CpuSeconds() - cpu) / repeats;
         forward /= repeats;
         backward /= repeats;
         int rows = model.LastDistinctCount;
@@ -65,6 +67,7 @@ public sealed class ParamStepScenario : IScenario
         var w = new float[100 * data.Columns];
         var y = new float[rows * 100];
         Gemm.Multiply(Transpose.No, Transpose.Yes, rows, 100, data.Columns, 1f, x, data.Columns, w, data.Columns, 0f, y, 100, args.Threads);
+        double gemmCpu = ParametricRun.CpuSeconds();
         var gemmClock = Stopwatch.StartNew();
         for (int r = 0; r < repeats; r++)
         {
@@ -72,8 +75,10 @@ public sealed class ParamStepScenario : IScenario
             Gemm.Multiply(Transpose.Yes, Transpose.No, 100, data.Columns, rows, 1f, y, 100, x, data.Columns, 1f, w, data.Columns, args.Threads);
         }
         double gemm = gemmClock.Elapsed.TotalSeconds / repeats;
+        gemmCpu = (ParametricRun.CpuSeconds() - gemmCpu) / repeats;
         double firstLayerFlops = 4.0 * rows * data.Columns * 100;
 
+        LayerBreakdown(network, data, rows, repeats, result);
         result.Set("distinct_rows", rows);
         result.Set("forward_seconds", forward);
         result.Set("backward_seconds", backward);
@@ -81,5 +86,41 @@ public sealed class ParamStepScenario : IScenario
         result.Set("first_layer_gemm_seconds", gemm);
         result.Set("gemm_gflops", firstLayerFlops / gemm / 1e9);
         result.Set("network_share_in_first_layer_gemm", gemm / (forward + backward));
+        result.Set("cpu_seconds_per_batch", cpu);
+        result.Set("network_cpu_gflops", flops / cpu / 1e9);
+        result.Set("gemm_cpu_gflops", firstLayerFlops / gemmCpu / 1e9);
+    }
+
+    /// <summary>CPU seconds per batch of the gather and of every layer's forward and backward, driven one by one.</summary>
+    private static void LayerBreakdown(Sequential network, Matrix data, int rows, int repeats, BenchResult result)
+    {
+        var input = new float[rows * data.Columns];
+        double cpu = ParametricRun.CpuSeconds();
+        for (int r = 0; r < repeats; r++)
+            Parallelism.ForRanges(rows, 256, network.Threads, (start, end) =>
+            {
+                for (int j = start; j < end; j++) Array.Copy(data.Data, (long)(j * 7919 % data.Rows) * data.Columns, input, (long)j * data.Columns, data.Columns);
+            });
+        result.Set("cpu_gather", (ParametricRun.CpuSeconds() - cpu) / repeats);
+        var activations = new List<float[]> { input };
+        foreach (var layer in network.Layers) activations.Add(new float[rows * layer.OutputDimension]);
+        var gradients = new List<float[]>();
+        foreach (var layer in network.Layers) gradients.Add(new float[rows * layer.InputDimension]);
+        var top = new float[rows * network.OutputDimension];
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var layer = (ILayer)network.Layers[l];
+            cpu = ParametricRun.CpuSeconds();
+            for (int r = 0; r < repeats; r++) layer.ForwardRetained(activations[l], rows, activations[l + 1]);
+            result.Set($"cpu_forward_{l}_{layer.GetType().Name}", (ParametricRun.CpuSeconds() - cpu) / repeats);
+        }
+        for (int l = network.Layers.Count - 1; l >= 0; l--)
+        {
+            var layer = network.Layers[l];
+            var upstream = l == network.Layers.Count - 1 ? top : gradients[l + 1];
+            cpu = ParametricRun.CpuSeconds();
+            for (int r = 0; r < repeats; r++) layer.Backward(upstream, l == 0 ? default : gradients[l]);
+            result.Set($"cpu_backward_{l}_{layer.GetType().Name}", (ParametricRun.CpuSeconds() - cpu) / repeats);
+        }
     }
 }
