@@ -72,11 +72,16 @@ public sealed class Sequential : ILayer
         }
         // Inference keeps nothing, so the activations may flow through two of the chain's buffers.
         ReadOnlySpan<float> current = input[..length];
+        int buffer = 0;
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
-            Span<float> next = l == _layers.Length - 1 ? output : Buffer(_activations, l & 1, rows * layer.OutputDimension);
-            layer.Forward(current, rows, next, training: false);
+            bool fuse = FusesRelu(l);
+            if (fuse) l++;
+            Span<float> next = l == _layers.Length - 1 ? output : Buffer(_activations, buffer, rows * layer.OutputDimension);
+            buffer ^= 1;
+            if (fuse) ((Linear)layer).ForwardRelu(current, rows, next);
+            else layer.Forward(current, rows, next, training: false);
             current = next;
         }
     }
@@ -90,10 +95,17 @@ public sealed class Sequential : ILayer
         {
             var layer = _layers[l];
             bool last = l == _layers.Length - 1;
-            // The last layer writes straight into the caller's output: no layer needs its own output for backward.
+            // The last layer writes straight into the caller's output: no layer needs its own output for backward
+            // (a rectifier's mask can be read off its output, which is what lets a linear layer and the following
+            // rectifier share one buffer and one pass).
             Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
             Span<float> target = last ? output : next.Span;
-            if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
+            if (FusesRelu(l))
+            {
+                ((Linear)layer).ForwardRetainedRelu(current, rows, target);
+                ((Relu)_layers[++l]).RetainOutput(next, rows);
+            }
+            else if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
             else layer.Forward(current.Span, rows, target, training: true);
             current = next;
         }
@@ -117,6 +129,9 @@ public sealed class Sequential : ILayer
             current = next;
         }
     }
+
+    /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
+    private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;
 
     private Span<float> GradientBuffer(int layer, int length)
     {
