@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace ContrastiveNE.Cli.Commands;
+
+/// <summary>Every subcommand of <c>cne</c>, in the order help lists them.</summary>
+internal static class CommandCatalog
+{
+    /// <summary>Builds the subcommands bound to <paramref name="context"/>.</summary>
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return KnnCommand.Create(context);
+        yield return PlotCommand.Create(context);
+    }
+}
