@@ -4,6 +4,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Reflection;
 using ContrastiveNE.Cli.Commands;
+using ContrastiveNE.Embedding;
 
 namespace ContrastiveNE.Cli;
 
@@ -106,7 +107,15 @@ internal static class CneApp
         {
             return Fail(context, e, ExitCodes.DataError, e.Message);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or ArithmeticException)
+        catch (NonFiniteTrainingException e)
+        {
+            return Fail(context, e, ExitCodes.DataError, $"training diverged in epoch {e.Epoch + 1} ({e.Message}); try a smaller --lr or keep --clip on.");
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(context, e, ExitCodes.DataError, CleanMessage(e));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or InvalidOperationException or ArithmeticException)
         {
             return Fail(context, e, ExitCodes.DataError, e.Message);
         }
@@ -118,6 +127,16 @@ internal static class CneApp
         if (Environment.GetEnvironmentVariable("CNE_DEBUG") == "1")
             context.Error.WriteLine(exception.ToString());
         return code;
+    }
+
+    /// <summary>An argument exception's message without the runtime's " (Parameter 'x')" and "Actual value was" additions.</summary>
+    internal static string CleanMessage(ArgumentException e)
+    {
+        string message = e.Message;
+        if (e.ParamName is { } name) message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        int actual = message.IndexOf("Actual value was", StringComparison.Ordinal);
+        if (actual >= 0) message = message[..actual];
+        return OneLine(message);
     }
 
     /// <summary>Collapses a message to one line (some parser messages list choices on separate lines).</summary>

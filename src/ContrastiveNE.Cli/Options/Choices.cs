@@ -1,4 +1,6 @@
+using ContrastiveNE.Losses;
 using ContrastiveNE.Neighbors;
+using ContrastiveNE.Optimization;
 
 namespace ContrastiveNE.Cli.Options;
 
@@ -19,6 +21,49 @@ internal static class Choices
         ["euclidean"] = DistanceMetric.Euclidean,
         ["cosine"] = DistanceMetric.Cosine,
     };
+
+    /// <summary>--loss.</summary>
+    public static readonly IReadOnlyDictionary<string, LossMode> Losses = new Dictionary<string, LossMode>
+    {
+        ["infonce"] = LossMode.InfoNce,
+        ["infonce-alt"] = LossMode.InfoNceAlt,
+        ["neg"] = LossMode.Neg,
+        ["nce"] = LossMode.Nce,
+        ["umap"] = LossMode.Umap,
+    };
+
+    /// <summary>--metric.</summary>
+    public static readonly IReadOnlyDictionary<string, SimilarityMetric> Similarities = new Dictionary<string, SimilarityMetric>
+    {
+        ["euclidean"] = SimilarityMetric.Euclidean,
+        ["cosine"] = SimilarityMetric.Cosine,
+    };
+
+    /// <summary>--optimizer.</summary>
+    public static readonly IReadOnlyDictionary<string, OptimizerKind> Optimizers = new Dictionary<string, OptimizerKind>
+    {
+        ["sgd"] = OptimizerKind.Sgd,
+        ["adam"] = OptimizerKind.Adam,
+    };
+
+    /// <summary>--schedule.</summary>
+    public static readonly IReadOnlyDictionary<string, LearningRateSchedule> Schedules = new Dictionary<string, LearningRateSchedule>
+    {
+        ["linear"] = LearningRateSchedule.Linear,
+        ["cosine"] = LearningRateSchedule.Cosine,
+        ["none"] = LearningRateSchedule.None,
+    };
+
+    /// <summary>--aggregation.</summary>
+    public static readonly IReadOnlyDictionary<string, LossAggregation> Aggregations = new Dictionary<string, LossAggregation>
+    {
+        ["sum"] = LossAggregation.Sum,
+        ["mean"] = LossAggregation.Mean,
+    };
+
+    /// <summary>The word for a library value (help defaults are printed from the library's defaults).</summary>
+    public static string Word<T>(IReadOnlyDictionary<string, T> choices, T value) =>
+        choices.First(pair => EqualityComparer<T>.Default.Equals(pair.Value, value)).Key;
 
     /// <summary>--knn as an option.</summary>
     public static ChoiceOption<KnnMethod> KnnOption() =>

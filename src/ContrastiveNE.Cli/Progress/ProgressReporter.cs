@@ -44,7 +44,13 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, bool qui
         }
         else if (terminal)
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+            // The caller has established that standard error is a terminal; say so, since Spectre cannot tell from a TextWriter.
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(error),
+                Ansi = AnsiSupport.Yes,
+                Interactive = InteractionSupport.Yes,
+            });
             result = console.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
