@@ -20,7 +20,9 @@ internal sealed class NNDescentSearch
     private const int Grain = 256;                       // points per work unit of the join (fixed: determinism)
     private const ulong RandomFillStream = 1UL << 40;    // random streams above the trees' stream numbers
 
-    private readonly float[] _points;
+    private readonly float[] _input;
+    private float[] _points = [];   // the input rows in the first tree's leaf order (see Reorder)
+    private int[] _original = [];   // internal position → input row
     private readonly int _n, _dim, _k, _threads;
     private readonly ulong _seed;
     private readonly NeighborHeaps _heaps;
@@ -28,7 +30,7 @@ internal sealed class NNDescentSearch
 
     public NNDescentSearch(float[] points, int n, int dim, int k, ulong seed, int threads)
     {
-        _points = points;
+        _input = points;
         _n = n;
         _dim = dim;
         _k = k;
@@ -50,7 +52,9 @@ internal sealed class NNDescentSearch
     public KnnResult Run(IProgress<double>? progress, CancellationToken cancellationToken, out NNDescentStatistics statistics)
     {
         var clock = Stopwatch.StartNew();
-        InitialiseFromTrees(cancellationToken);
+        var trees = BuildTrees(cancellationToken);
+        Reorder(trees);
+        JoinLeaves(trees, cancellationToken);
         FillRandomly();
         double treeSeconds = clock.Elapsed.TotalSeconds;
         progress?.Report(0.1);
@@ -67,27 +71,75 @@ internal sealed class NNDescentSearch
             if (changed <= stopBelow) break;
         }
         _distanceCount += join.DistanceCount;
-
-        _heaps.SortRows(_threads);
-        var distances = new float[_n * _k];
-        for (int i = 0; i < distances.Length; i++) distances[i] = MathF.Sqrt(_heaps.Distances[i]);
+        var result = Result();
         statistics = new NNDescentStatistics(treeSeconds, clock.Elapsed.TotalSeconds - treeSeconds, iterations, _distanceCount);
         progress?.Report(1.0);
-        return new KnnResult(_n, _k, _heaps.Indices, distances);
+        return result;
+    }
+
+    /// <summary>The heaps translated back to input rows: Euclidean distances, each row sorted by (distance, index).</summary>
+    private KnnResult Result()
+    {
+        int k = _k;
+        var indices = new int[_n * k];
+        var distances = new float[_n * k];
+        Parallelism.ForRanges(_n, 1024, _threads, (start, end) =>
+        {
+            for (int p = start; p < end; p++)
+            {
+                int row = _original[p];
+                for (int t = 0; t < k; t++)
+                {
+                    indices[row * k + t] = _original[_heaps.Indices[p * k + t]];
+                    distances[row * k + t] = MathF.Sqrt(_heaps.Distances[p * k + t]);
+                }
+                NeighborHeaps.SortRow(distances.AsSpan(row * k, k), indices.AsSpan(row * k, k));
+            }
+        });
+        return new KnnResult(_n, k, indices, distances);
     }
 
     private float Distance(int a, int b) => SquaredEuclidean.Distance(_points.AsSpan(a * _dim, _dim), _points.AsSpan(b * _dim, _dim));
 
-    /// <summary>Builds the trees (one random stream each, in parallel) and offers every pair within a leaf to both heaps.</summary>
-    private void InitialiseFromTrees(CancellationToken cancellationToken)
+    /// <summary>Builds the trees on the input rows, one random stream each, in parallel.</summary>
+    private RandomProjectionTree[] BuildTrees(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var trees = new RandomProjectionTree[Trees];
         Parallelism.For(Trees, _threads, t =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var rng = Xoshiro256.Create(_seed, (ulong)t);
-            trees[t] = RandomProjectionTree.Build(_points, _n, _dim, LeafSize, ref rng);
+            trees[t] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
         });
+        return trees;
+    }
+
+    /// <summary>
+    /// Copies the rows into the first tree's leaf order and renumbers the trees to match. Every later step visits
+    /// points in index order and reads the rows of their neighbours; with nearby points stored nearby, those rows
+    /// are mostly already in cache, which matters far more than the arithmetic on data of hundreds of dimensions.
+    /// </summary>
+    private void Reorder(RandomProjectionTree[] trees)
+    {
+        _original = (int[])trees[0].Order.Clone();
+        var position = new int[_n];
+        for (int p = 0; p < _n; p++) position[_original[p]] = p;
+        _points = new float[_input.Length];
+        Parallelism.ForRanges(_n, 1024, _threads, (start, end) =>
+        {
+            for (int p = start; p < end; p++)
+                _input.AsSpan(_original[p] * _dim, _dim).CopyTo(_points.AsSpan(p * _dim, _dim));
+        });
+        foreach (var tree in trees)
+        {
+            var order = tree.Order;
+            for (int i = 0; i < order.Length; i++) order[i] = position[order[i]];
+        }
+    }
+
+    /// <summary>Offers every pair within a leaf to both heaps.</summary>
+    private void JoinLeaves(RandomProjectionTree[] trees, CancellationToken cancellationToken)
+    {
         long pairs = 0;
         foreach (var tree in trees)
         {

@@ -29,7 +29,7 @@ internal sealed class NeighborHeaps
 
     public int K { get; }
 
-    /// <summary>Neighbour indices, n × k (heap order within a row until <see cref="SortRows"/>).</summary>
+    /// <summary>Neighbour indices, n × k (heap order within a row).</summary>
     public int[] Indices { get; }
 
     /// <summary>Squared distances matching <see cref="Indices"/>.</summary>
@@ -83,31 +83,23 @@ internal sealed class NeighborHeaps
         return true;
     }
 
-    /// <summary>Sorts every row by increasing (distance, index); the heap property is gone afterwards.</summary>
-    public void SortRows(int threads)
+    /// <summary>Sorts one row by increasing (distance, index).</summary>
+    public static void SortRow(Span<float> dist, Span<int> idx)
     {
-        Threading.Parallelism.ForRanges(Count, 1024, threads, (start, end) =>
+        // Insertion sort: rows are short (k is tens) and the key is the (distance, index) pair.
+        for (int a = 1; a < dist.Length; a++)
         {
-            for (int p = start; p < end; p++)
+            float d = dist[a];
+            int j = idx[a], b = a - 1;
+            while (b >= 0 && Less(d, j, dist[b], idx[b]))
             {
-                var dist = Distances.AsSpan(p * K, K);
-                var idx = Indices.AsSpan(p * K, K);
-                // Insertion sort: rows are short (k is tens) and the key is the (distance, index) pair.
-                for (int a = 1; a < dist.Length; a++)
-                {
-                    float d = dist[a];
-                    int j = idx[a], b = a - 1;
-                    while (b >= 0 && Less(d, j, dist[b], idx[b]))
-                    {
-                        dist[b + 1] = dist[b];
-                        idx[b + 1] = idx[b];
-                        b--;
-                    }
-                    dist[b + 1] = d;
-                    idx[b + 1] = j;
-                }
+                dist[b + 1] = dist[b];
+                idx[b + 1] = idx[b];
+                b--;
             }
-        });
+            dist[b + 1] = d;
+            idx[b + 1] = j;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
