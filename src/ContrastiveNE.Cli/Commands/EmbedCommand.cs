@@ -25,7 +25,7 @@ internal static class EmbedCommand
         var labels = new LabelOptions(withColumn: true, withNames: true);
         var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
-        var saveModel = CliOptions.OutputFile("--save-model", "Save the trained network (with --parametric) for cne transform", ".cnemodel", ".bin");
+        var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnemodel.");
         var quiet = CliOptions.Quiet();
         var command = new Command("embed", "Embed the rows of INPUT into a few dimensions (2 by default), t-SNE-like to UMAP-like along --s.") { input, output };
         embed.AddTo(command);
@@ -54,12 +54,14 @@ internal static class EmbedCommand
             var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
             DataChecks.EnsureFinite(data, inputPath);
 
-            var run = FitTable(data, options, inputPath, initFile, progress, context);
+            var run = options.Parametric
+                ? FitNetwork(data, options, inputPath, progress, context)
+                : FitTable(data, options, inputPath, initFile, progress, context);
             var embedding = run.Embedding;
 
             string outputPath = parsed.GetValue(output)!;
             progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding));
-            if (modelPath is not null) progress.Time("write", () => run.SaveModel!(modelPath));
+            if (modelPath is not null) progress.Time("save-model", () => run.SaveModel!(modelPath));
             if (parsed.GetValue(plot) is { } png)
                 progress.Time("plot", () => DataFiles.WriteBytes(png,
                     EmbeddingFigure.RenderPng([new FigurePanel(Title(inputPath, options), embedding)], labelSet)));
@@ -84,6 +86,19 @@ internal static class EmbedCommand
         var graph = EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
         var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
+    }
+
+    private static EmbedRun FitNetwork(Matrix data, Embedding.CneOptions options, string inputPath,
+        Progress.ProgressReporter progress, CliContext context)
+    {
+        // The parametric estimator builds its kNN graph itself, so the kNN search shares the training phase's timing.
+        DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+        var estimator = new Embedding.Cne(options);
+        var result = progress.Run("knn+epochs", phase => estimator.Fit(data, null,
+            phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
+        var embedding = progress.Time("transform", () => result.Embedding);
+        return new EmbedRun(embedding, result.Save);
     }
 
     /// <summary>The picture title: the input's name and the loss / spectrum settings that shape the map.</summary>
