@@ -11,7 +11,8 @@ namespace ContrastiveNE.Initialization;
 /// <remarks>
 /// The rows are processed in blocks of <see cref="BlockRows"/>: each block is centred into a float buffer, its
 /// scatter XᵀX is formed in float by an outer-product micro-kernel (4 output rows × 16 output columns held in eight
-/// Vector256 accumulators; the inner loop broadcasts x[r, i] and loads x[r, j..j+15]), and the block's result is
+/// accumulators, Vector512 or Vector256 with a scalar fallback; the inner loop broadcasts x[r, i] and loads
+/// x[r, j..j+15]), and the block's result is
 /// added to the double-precision total. Float error therefore only spans one block of centred values. Work is split
 /// over groups of 4 output rows, each owned by one worker, and blocks are added in row order, so the result is
 /// bit-identical for any thread count. Only the upper triangle is computed; the lower one is mirrored.
@@ -21,9 +22,15 @@ internal static class Covariance
     internal const int BlockRows = 256;
     private const int TileRows = 4, TileColumns = 16;
 
+    /// <summary>Which micro-kernel forms the tiles (tests pin each one; the default picks the widest available).</summary>
+    internal enum Kernel { Auto, Vector512, Vector256, Scalar }
+
     /// <summary>Returns (mean, scatter) with scatter a D × D row-major symmetric matrix (not divided by n).</summary>
-    public static (double[] Mean, double[] Scatter) Compute(Matrix data, int threads)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double[] Mean, double[] Scatter) Compute(Matrix data, int threads, Kernel kernel = Kernel.Auto)
     {
+        if (kernel == Kernel.Auto)
+            kernel = Vector512.IsHardwareAccelerated ? Kernel.Vector512 : Vector256.IsHardwareAccelerated ? Kernel.Vector256 : Kernel.Scalar;
         int n = data.Rows, d = data.Columns;
         var mean = new double[d];
         for (int r = 0; r < n; r++)
@@ -50,7 +57,7 @@ internal static class Covariance
                 // block's scatter by a rank-one term far below float accuracy for data on any reasonable scale.
                 for (int c = 0; c < d; c++) dst[c] = src[c] - meanF[c];
             }
-            Parallelism.For(tileRowCount, threads, t => AccumulateTileRow(block, rows, width, t * TileRows, scatter));
+            Parallelism.For(tileRowCount, threads, t => AccumulateTileRow(block, rows, width, t * TileRows, scatter, kernel));
         }
 
         var result = new double[d * d];
@@ -65,13 +72,17 @@ internal static class Covariance
     }
 
     /// <summary>Adds the block's scatter for output rows i0 … i0 + 3, columns from the tile holding i0 onwards.</summary>
-    private static void AccumulateTileRow(float[] block, int rows, int width, int i0, double[] scatter)
+    private static void AccumulateTileRow(float[] block, int rows, int width, int i0, double[] scatter, Kernel kernel)
     {
         Span<float> tile = stackalloc float[TileRows * TileColumns];
         for (int j0 = i0 / TileColumns * TileColumns; j0 < width; j0 += TileColumns)
         {
-            if (Vector256.IsHardwareAccelerated) TileVector(block, rows, width, i0, j0, tile);
-            else TileScalar(block, rows, width, i0, j0, tile);
+            switch (kernel)
+            {
+                case Kernel.Vector512: TileVector512(block, rows, width, i0, j0, tile); break;
+                case Kernel.Vector256: TileVector256(block, rows, width, i0, j0, tile); break;
+                default: TileScalar(block, rows, width, i0, j0, tile); break;
+            }
             for (int a = 0; a < TileRows; a++)
             {
                 int o = (i0 + a) * width + j0;
@@ -80,8 +91,49 @@ internal static class Covariance
         }
     }
 
+    /// <summary>
+    /// The 4 × 16 tile with one Vector512 per output row. Two rows of the block are consumed per step into two sets
+    /// of accumulators, so eight independent FMA chains hide the FMA latency; the sets are added at the end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileVector(float[] block, int rows, int width, int i0, int j0, Span<float> tile)
+    private static void TileVector512(float[] block, int rows, int width, int i0, int j0, Span<float> tile)
+    {
+        var z = Vector512<float>.Zero;
+        Vector512<float> c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+        ref float x = ref block[0];
+        int r = 0;
+        for (; r + 1 < rows; r += 2)
+        {
+            int o = r * width, p = o + width;
+            var b = Vector512.LoadUnsafe(ref x, (nuint)(o + j0));
+            var e = Vector512.LoadUnsafe(ref x, (nuint)(p + j0));
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0)), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 1)), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 2)), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 3)), b, c3);
+            d0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + i0)), e, d0);
+            d1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + i0 + 1)), e, d1);
+            d2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + i0 + 2)), e, d2);
+            d3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, p + i0 + 3)), e, d3);
+        }
+        if (r < rows)
+        {
+            int o = r * width;
+            var b = Vector512.LoadUnsafe(ref x, (nuint)(o + j0));
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0)), b, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 1)), b, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 2)), b, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, o + i0 + 3)), b, c3);
+        }
+        (c0 + d0).CopyTo(tile);
+        (c1 + d1).CopyTo(tile[16..]);
+        (c2 + d2).CopyTo(tile[32..]);
+        (c3 + d3).CopyTo(tile[48..]);
+    }
+
+    /// <summary>The 4 × 16 tile with two Vector256 per output row: eight independent FMA chains.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileVector256(float[] block, int rows, int width, int i0, int j0, Span<float> tile)
     {
         var z = Vector256<float>.Zero;
         Vector256<float> c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;

@@ -17,7 +17,7 @@ namespace ContrastiveNE.Initialization;
 public sealed class Pca
 {
     /// <summary>Above this many columns the leading eigenvectors come from subspace iteration instead of a full decomposition.</summary>
-    internal const int FullDecompositionMaxColumns = 128;
+    internal const int FullDecompositionMaxColumns = 64;
 
     private Pca(double[] mean, Matrix components, double[] eigenvalues)
     {

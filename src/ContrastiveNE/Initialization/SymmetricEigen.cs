@@ -23,8 +23,9 @@ internal static class SymmetricEigen
             double off = 0;
             for (int p = 0; p < n; p++)
                 for (int q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-            // Stop when the off-diagonal mass is at rounding level relative to the whole matrix.
-            if (off <= 1e-30 * total || off == 0) break;
+            // Stop when the off-diagonal norm is at rounding level relative to the whole matrix (rotations keep
+            // refilling zeroed entries with ~ε-sized values, so exact zero is not a reachable target).
+            if (off <= 1e-26 * total) break;
             for (int p = 0; p < n - 1; p++)
                 for (int q = p + 1; q < n; q++)
                     Rotate(a, v, n, p, q);
@@ -50,8 +51,14 @@ internal static class SymmetricEigen
     private static void Rotate(double[] a, double[] v, int n, int p, int q)
     {
         double apq = a[p * n + q];
-        if (apq == 0) return;
         double app = a[p * n + p], aqq = a[q * n + q];
+        // An entry below rounding level of both diagonal entries changes no eigenvalue in double precision: drop it.
+        if (Math.Abs(apq) <= 1e-17 * (Math.Abs(app) + Math.Abs(aqq)))
+        {
+            a[p * n + q] = 0;
+            a[q * n + p] = 0;
+            return;
+        }
         // tan of the rotation angle as the smaller root of t² + 2θt − 1 = 0, θ = (aqq − app) / (2 apq): keeps |angle| ≤ π/4.
         double theta = (aqq - app) / (2 * apq);
         double t = Math.Sign(theta == 0 ? 1 : theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
