@@ -53,7 +53,6 @@ internal sealed class NNDescentSearch
     {
         var clock = Stopwatch.StartNew();
         var trees = BuildTrees(cancellationToken);
-        Reorder(trees);
         JoinLeaves(trees, cancellationToken);
         FillRandomly();
         double treeSeconds = clock.Elapsed.TotalSeconds;
@@ -101,40 +100,42 @@ internal sealed class NNDescentSearch
 
     private float Distance(int a, int b) => SquaredEuclidean.Distance(_points.AsSpan(a * _dim, _dim), _points.AsSpan(b * _dim, _dim));
 
-    /// <summary>Builds the trees on the input rows, one random stream each, in parallel.</summary>
+    /// <summary>
+    /// Builds the first tree on the input rows, stores the rows in its leaf order, then builds the other trees on
+    /// the reordered rows (one random stream per tree, in parallel): their nodes, too, gather nearby points, which
+    /// now lie near each other in memory.
+    /// </summary>
     private RandomProjectionTree[] BuildTrees(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var trees = new RandomProjectionTree[Trees];
-        Parallelism.For(Trees, _threads, t =>
+        var rng = Xoshiro256.Create(_seed, 0);
+        trees[0] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
+        Reorder(trees[0]);
+        cancellationToken.ThrowIfCancellationRequested();
+        Parallelism.For(Trees - 1, _threads, t =>
         {
-            var rng = Xoshiro256.Create(_seed, (ulong)t);
-            trees[t] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
+            var stream = Xoshiro256.Create(_seed, (ulong)t + 1);
+            trees[t + 1] = RandomProjectionTree.Build(_points, _n, _dim, LeafSize, ref stream);
         });
         return trees;
     }
 
     /// <summary>
-    /// Copies the rows into the first tree's leaf order and renumbers the trees to match. Every later step visits
+    /// Copies the rows into the first tree's leaf order and renumbers that tree to match. Every later step visits
     /// points in index order and reads the rows of their neighbours; with nearby points stored nearby, those rows
     /// are mostly already in cache, which matters far more than the arithmetic on data of hundreds of dimensions.
     /// </summary>
-    private void Reorder(RandomProjectionTree[] trees)
+    private void Reorder(RandomProjectionTree first)
     {
-        _original = (int[])trees[0].Order.Clone();
-        var position = new int[_n];
-        for (int p = 0; p < _n; p++) position[_original[p]] = p;
+        _original = (int[])first.Order.Clone();
         _points = new float[_input.Length];
         Parallelism.ForRanges(_n, 1024, _threads, (start, end) =>
         {
             for (int p = start; p < end; p++)
                 _input.AsSpan(_original[p] * _dim, _dim).CopyTo(_points.AsSpan(p * _dim, _dim));
         });
-        foreach (var tree in trees)
-        {
-            var order = tree.Order;
-            for (int i = 0; i < order.Length; i++) order[i] = position[order[i]];
-        }
+        for (int p = 0; p < _n; p++) first.Order[p] = p;
     }
 
     /// <summary>Offers every pair within a leaf to both heaps.</summary>
