@@ -22,7 +22,7 @@ internal sealed class BatchLoss
     /// <summary>Upper bound on the number of work units of a batch (and of private accumulation buffers).</summary>
     public const int MaxUnits = 4;
 
-    private const int HeadsPerUnit = 8192;
+    private const int HeadsPerUnit = 16384;
     private const int ReduceGrain = 16384;
     private const float TemperatureFloor = 0.02f;
 
@@ -37,7 +37,7 @@ internal sealed class BatchLoss
     private sealed class Unit
     {
         public float[] Accumulator = [];
-        public float[] Q = [], Dq = [];
+        public float[] Q = [], Dq = [], Diff = [];
         public int[] Columns = [];
         public double Loss, Spec, Temperature;
     }
@@ -150,9 +150,15 @@ internal sealed class BatchLoss
             if (unit.Q.Length < m + 1) { unit.Q = new float[m + 1]; unit.Dq = new float[m + 1]; unit.Columns = new int[m + 1]; }
         }
         ulong unitBase = SplitMix64.Mix(stream);
+        bool planar = typeof(TSim) == typeof(CauchySimilarity) && d == 2;
+        float eps = _eps;
         Parallelism.For(unitCount, threads, u =>
-            RunUnit(loss, sim, columns, _units[u], u * perUnit, Math.Min(b, (u + 1) * perUnit), b, d, m,
-                Xoshiro256.Create(seed, unitBase + (ulong)u), gradient));
+        {
+            var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
+            int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
+            if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient);
+            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient);
+        });
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
         float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
@@ -165,6 +171,69 @@ internal sealed class BatchLoss
         double total = 0, spec = 0, tau = 0;
         for (int u = 0; u < unitCount; u++) { total += _units[u].Loss; spec += _units[u].Spec; tau += _units[u].Temperature; }
         return new BatchLossResult(total * scale, spec * scale, tau * scale, m);
+    }
+
+    private static float[] features<TSim>(TSim sim) => sim is CauchySimilarity c ? c.Features : [];
+
+    /// <summary>
+    /// The common case — Cauchy kernel, d = 2 — with the pair differences kept from the forward to the backward pass
+    /// and the head's own gradient summed in registers. Same arithmetic, order and random draws as
+    /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results.
+    /// </summary>
+    private static unsafe void RunUnitCauchy2<TLoss, TColumns>(TLoss loss, TColumns columns, Unit unit, int first, int end,
+        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient)
+        where TLoss : struct, IRowLoss where TColumns : struct, INegativeColumns
+    {
+        var acc = unit.Accumulator;
+        acc.AsSpan(0, 4 * b).Clear();
+        if (unit.Diff.Length < 2 * (m + 1)) unit.Diff = new float[2 * (m + 1)];
+        var q = unit.Q.AsSpan(0, m + 1);
+        var dq = unit.Dq.AsSpan(0, m + 1);
+        var cols = unit.Columns.AsSpan(0, m + 1);
+        double lossSum = 0;
+        float spec = 0f;
+        fixed (float* f = features, g = gradient, a = acc, diff = unit.Diff, qp = unit.Q, dqp = unit.Dq)
+        fixed (int* cp = unit.Columns)
+        {
+            for (int i = first; i < end; i++)
+            {
+                columns.Fill(i, cols, ref random);
+                float hx = f[2 * i], hy = f[2 * i + 1];
+                for (int k = 0; k <= m; k++)
+                {
+                    int j = cp[k];
+                    float dx = hx - f[2 * j], dy = hy - f[2 * j + 1];
+                    diff[2 * k] = dx;
+                    diff[2 * k + 1] = dy;
+                    qp[k] = 1f / (eps + (dx * dx + dy * dy));
+                }
+                lossSum += loss.Row(q, dq, ref spec);
+                float gx = 0f, gy = 0f;
+                {
+                    float qk = qp[0];
+                    float coef = -2f * dqp[0] * qk * qk;
+                    float vx = coef * diff[0], vy = coef * diff[1];
+                    gx += vx; gy += vy;
+                    g[2 * (i + b)] = -vx;
+                    g[2 * (i + b) + 1] = -vy;
+                }
+                for (int k = 1; k <= m; k++)
+                {
+                    float qk = qp[k];
+                    float coef = -2f * dqp[k] * qk * qk;
+                    float vx = coef * diff[2 * k], vy = coef * diff[2 * k + 1];
+                    gx += vx; gy += vy;
+                    float* t = a + 2 * cp[k];
+                    t[0] -= vx;
+                    t[1] -= vy;
+                }
+                g[2 * i] = gx;
+                g[2 * i + 1] = gy;
+            }
+        }
+        unit.Loss = lossSum;
+        unit.Spec = spec;
+        unit.Temperature = 0;
     }
 
     private static void RunUnit<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, Unit unit, int first, int end,

@@ -13,6 +13,9 @@ internal readonly struct CauchySimilarity(float[] features, int dimension, float
     private readonly int _d = dimension;
     private readonly float _eps = eps;
 
+    /// <summary>The 2b × d feature rows.</summary>
+    public float[] Features => _f;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Q(int i, int j)
     {

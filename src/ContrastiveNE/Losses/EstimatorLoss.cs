@@ -23,20 +23,23 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
     {
+        // −Σ log x_k = −log Π x_k: one logarithm per row instead of one per term. Every factor is clamped to
+        // [1e-4, 1] (or is at most 1 for cosine), so the double product is flushed into the sum before it can underflow.
         float c = _c;
         float q0 = q[0];
         float inv = 1f / (q0 + c);
         float xi = q0 * inv;
-        float loss, dc = 0f;
+        float dc = 0f;
+        double product, logs = 0;
         if (xi >= _low && xi <= _high)
         {
-            loss = -MathF.Log(xi);
+            product = xi;
             dq[0] = -c * inv / q0;
             dc = inv;
         }
         else
         {
-            loss = -MathF.Log(Math.Clamp(xi, _low, _high));
+            product = Math.Clamp(xi, _low, _high);
             dq[0] = 0f;
         }
         for (int k = 1; k < q.Length; k++)
@@ -46,18 +49,19 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
             float rest = c * ik; // 1 − ξ
             if (rest >= _low && rest <= _high)
             {
-                loss -= MathF.Log(rest);
+                product *= rest;
                 dq[k] = ik;
                 dc -= qk * ik / c;
             }
             else
             {
-                loss -= MathF.Log(Math.Clamp(rest, _low, _high));
+                product *= Math.Clamp(rest, _low, _high);
                 dq[k] = 0f;
             }
+            if (product < 1e-250) { logs += Math.Log(product); product = 1; }
         }
         specGradient += dc;
-        return loss;
+        return (float)-(logs + Math.Log(product));
     }
 
     public int TermsPerHead(int negatives) => negatives + 1;
