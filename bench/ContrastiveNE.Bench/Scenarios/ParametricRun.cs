@@ -33,6 +33,7 @@ internal static class ParametricRun
         var embedding = new Cne(options).Fit(data, progress: progress, snapshots: (epoch, _) =>
         {
             if (epoch < 0) trainStart = clock.Elapsed.TotalSeconds;
+            if (epoch < 0) progress.CpuStart = CpuSeconds();
         });
         double end = clock.Elapsed.TotalSeconds;
         result.AddPhase("knn", trainStart);
@@ -40,6 +41,11 @@ internal static class ParametricRun
         var times = progress.Times;
         if (times.Count > 0) result.Set("first_epoch_seconds", times[0] - trainStart);
         result.Set("seconds_per_epoch", times.Count > 1 ? (times[^1] - times[0]) / (times.Count - 1) : end - trainStart);
+        // Process CPU time is what a loaded shared machine distorts least: on a quiet machine the wall time of an
+        // epoch is about cpu_seconds_per_epoch / threads when the threads stay busy.
+        var cpu = progress.CpuTimes;
+        if (cpu.Count > 1) result.Set("cpu_seconds_per_epoch", (cpu[^1] - cpu[0]) / (cpu.Count - 1));
+        else if (cpu.Count == 1) result.Set("cpu_seconds_per_epoch", cpu[0] - progress.CpuStart);
         result.Set("epochs", options.Epochs);
         result.Set("loss", options.Loss.ToString());
         result.Set("optimizer", options.Optimizer.ToString());
@@ -52,6 +58,17 @@ internal static class ParametricRun
     {
         public List<double> Times { get; } = [];
 
-        public void Report(EpochReport value) => Times.Add(clock.Elapsed.TotalSeconds);
+        public List<double> CpuTimes { get; } = [];
+
+        public double CpuStart { get; set; }
+
+        public void Report(EpochReport value)
+        {
+            Times.Add(clock.Elapsed.TotalSeconds);
+            CpuTimes.Add(CpuSeconds());
+        }
     }
+
+    /// <summary>CPU seconds this process has used, all threads together.</summary>
+    public static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }
