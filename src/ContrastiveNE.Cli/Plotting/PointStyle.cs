@@ -2,7 +2,7 @@ namespace ContrastiveNE.Cli.Plotting;
 
 /// <summary>
 /// Marker size and opacity chosen from the number of points: a few thousand points get large opaque dots; at
-/// 70,000 points dots shrink to ~2 px at ~40 % opacity, so dense clusters stay distinguishable and overlaps show as
+/// 70,000 points dots shrink to ~2.2 px at ~45 % opacity, so dense clusters stay distinguishable and overlaps show as
 /// density instead of a solid blob.
 /// </summary>
 internal readonly record struct PointStyle(float Size, float Alpha)
@@ -13,8 +13,8 @@ internal readonly record struct PointStyle(float Size, float Alpha)
         n = Math.Max(n, 1);
         double scale = panelPixels / 800.0;
         // Dot area shrinks in proportion to 1/n: the ink per point stays roughly constant.
-        float size = (float)Math.Clamp(Math.Sqrt(300_000.0 / n) * scale, 1.5, 7.0 * scale);
-        float alpha = (float)Math.Clamp(0.3 + 0.6 * Math.Sqrt(2_000.0 / n), 0.3, 0.85);
+        float size = (float)Math.Clamp(Math.Sqrt(350_000.0 / n) * scale, 1.5, 7.0 * scale);
+        float alpha = (float)Math.Clamp(0.35 + 0.6 * Math.Sqrt(2_000.0 / n), 0.35, 0.85);
         return new PointStyle(size, alpha);
     }
 }
