@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ContrastiveNE.Cli.Files;
+using ContrastiveNE.Cli.Options;
+using ContrastiveNE.Metrics;
+
+namespace ContrastiveNE.Cli.Commands;
+
+/// <summary><c>cne evaluate DATA EMBEDDING</c>: kNN recall@15, kNN accuracy and Spearman correlation as JSON.</summary>
+internal static class EvaluateCommand
+{
+    private static readonly QualityOptions Defaults = new();
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var data = CliOptions.InputArgument("DATA", "The high-dimensional data", DataFiles.MatrixInputExtensions);
+        var embedding = CliOptions.InputArgument("EMBEDDING", "Its embedding, same rows in the same order", DataFiles.MatrixInputExtensions);
+        var labels = new LabelOptions(withColumn: true, withNames: false);
+        var sample = CliOptions.Int("--sample", Defaults.SampleSize, "Points sampled for recall and accuracy.", min: 1);
+        var seed = CliOptions.Seed();
+        var threads = CliOptions.Threads();
+        var quiet = CliOptions.Quiet();
+        var command = new Command("evaluate", "Print the quality of an embedding as JSON: kNN recall@15, kNN classification accuracy (with labels), Spearman distance correlation.")
+        {
+            data, embedding, sample, seed, threads, quiet,
+        };
+        labels.AddTo(command);
+        command.SetAction(parsed => CneApp.Guard(context, () =>
+        {
+            var progress = context.CreateProgress(parsed.GetValue(quiet));
+            string dataPath = parsed.GetValue(data)!, embeddingPath = parsed.GetValue(embedding)!;
+            var (x, fromData) = progress.Time("read", () => DataFiles.ReadData(dataPath, labels.Column(parsed)));
+            var y = progress.Time("read", () => DataFiles.ReadMatrix(embeddingPath));
+            if (x.Rows != y.Rows)
+                throw new InvalidDataException($"{embeddingPath}: {y.Rows} rows, but {dataPath} has {x.Rows}; the embedding needs one row per data point.");
+            var labelSet = labels.Resolve(parsed, fromData, x.Rows, dataPath);
+            var options = new QualityOptions { SampleSize = parsed.GetValue(sample), Seed = parsed.GetValue(seed), Threads = parsed.GetValue(threads) };
+            var report = progress.Time("evaluate", () => EmbeddingQuality.Evaluate(x, y, labelSet?.Codes, options));
+            context.Out.WriteLine(QualityOutput.Json(report));
+            progress.PrintSummary();
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

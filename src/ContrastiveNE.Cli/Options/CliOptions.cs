@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace ContrastiveNE.Cli.Options;
+
+/// <summary>
+/// Factories for the options the commands share, with parsers whose error messages name the option and say what
+/// is expected (the parser turns them into exit code 2). Defaults are given once here or on the library's options
+/// type and show up in every command's help.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary>An integer option with an inclusive range.</summary>
+    public static Option<int> Int(string name, int defaultValue, string description, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseInt(result, name, min, max, defaultValue),
+        };
+        return option;
+    }
+
+    /// <summary>An integer option without a default (null when not given).</summary>
+    public static Option<int?> OptionalInt(string name, string description, int min = int.MinValue, int max = int.MaxValue)
+    {
+        return new Option<int?>(name)
+        {
+            Description = description,
+            CustomParser = result => ParseInt(result, name, min, max, 0),
+        };
+    }
+
+    /// <summary>A finite floating-point option; values must be ≥ <paramref name="min"/> (&gt; when <paramref name="minExclusive"/>).</summary>
+    public static Option<float> Float(string name, float defaultValue, string description, float min = float.NegativeInfinity, bool minExclusive = false)
+    {
+        return new Option<float>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseFloat(result, name, min, minExclusive) ?? defaultValue,
+        };
+    }
+
+    /// <summary>A finite floating-point option without a default (null when not given).</summary>
+    public static Option<float?> OptionalFloat(string name, string description, float min = float.NegativeInfinity, bool minExclusive = false)
+    {
+        return new Option<float?>(name)
+        {
+            Description = description,
+            CustomParser = result => ParseFloat(result, name, min, minExclusive),
+        };
+    }
+
+    /// <summary>A comma-separated list of finite numbers (e.g. <c>--s 0,0.5,1</c>).</summary>
+    public static Option<float[]> FloatList(string name, float[] defaultValue, string description)
+    {
+        return new Option<float[]>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                var values = new List<float>();
+                foreach (var token in result.Tokens)
+                {
+                    foreach (string part in token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
+                        {
+                            result.AddError($"{name}: expected a comma-separated list of numbers, got '{token.Value}'.");
+                            return defaultValue;
+                        }
+                        values.Add(v);
+                    }
+                }
+                if (values.Count == 0)
+                    result.AddError($"{name}: expected at least one number.");
+                return [.. values];
+            },
+        };
+    }
+
+    /// <summary>A flag (no value).</summary>
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    /// <summary>A file path option without a default.</summary>
+    public static Option<string?> File(string name, string description) => new(name) { Description = description, HelpName = "FILE" };
+
+    /// <summary>
+    /// The output path option (<c>-o/--output</c>), required, whose extension must be one of
+    /// <paramref name="extensions"/> (a usage error otherwise).
+    /// </summary>
+    public static Option<string> Output(string description, params string[] extensions)
+    {
+        var option = new Option<string>("--output", "-o")
+        {
+            Description = $"{description} ({string.Join(", ", extensions)}).",
+            Required = true,
+            HelpName = "FILE",
+        };
+        option.Validators.Add(result => ValidateExtension(result, "--output", extensions));
+        return option;
+    }
+
+    /// <summary>An optional path option whose extension must be one of <paramref name="extensions"/>.</summary>
+    public static Option<string?> OutputFile(string name, string description, params string[] extensions)
+    {
+        var option = new Option<string?>(name) { Description = $"{description} ({string.Join(", ", extensions)}).", HelpName = "FILE" };
+        option.Validators.Add(result => ValidateExtension(result, name, extensions));
+        return option;
+    }
+
+    /// <summary>A required positional file argument whose extension must be one of <paramref name="extensions"/>.</summary>
+    public static Argument<string> InputArgument(string name, string description, params string[] extensions)
+    {
+        var argument = new Argument<string>(name) { Description = $"{description} ({string.Join(", ", extensions)})." };
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return;
+            string path = result.Tokens[^1].Value;
+            if (!extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+                result.AddError($"{name}: '{path}' has an unsupported extension; expected a file ending in {string.Join(" or ", extensions)}.");
+        });
+        return argument;
+    }
+
+    /// <summary><c>--seed</c>: the one seed every random choice derives from.</summary>
+    public static Option<int> Seed() => Int("--seed", 0, "Random seed; the same seed gives the same result at any thread count.", min: 0);
+
+    /// <summary><c>--threads</c>: worker threads, 0 = all cores.</summary>
+    public static Option<int> Threads() => Int("--threads", 0, "Worker threads (0 = all cores).", min: 0);
+
+    /// <summary><c>--quiet</c>: no progress or timing lines.</summary>
+    public static Option<bool> Quiet() => Flag("--quiet", "Print no progress or timings on standard error.");
+
+    private static void ValidateExtension(OptionResult result, string name, string[] extensions)
+    {
+        if (result.Tokens.Count == 0) return;
+        string path = result.Tokens[^1].Value;
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!extensions.Contains(extension))
+            result.AddError($"{name}: '{path}' has an unsupported extension; expected a file ending in {string.Join(" or ", extensions)}.");
+    }
+
+    private static int ParseInt(ArgumentResult result, string name, int min, int max, int fallback)
+    {
+        if (result.Tokens.Count == 0) return fallback;
+        string text = result.Tokens[^1].Value;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+        {
+            result.AddError($"{name}: expected an integer, got '{text}'.");
+            return fallback;
+        }
+        if (value < min || value > max)
+        {
+            string range = max == int.MaxValue ? $"≥ {min}" : min == int.MinValue ? $"≤ {max}" : $"in [{min}, {max}]";
+            result.AddError($"{name}: expected an integer {range}, got {value}.");
+            return fallback;
+        }
+        return value;
+    }
+
+    private static float? ParseFloat(ArgumentResult result, string name, float min, bool minExclusive)
+    {
+        if (result.Tokens.Count == 0) return null;
+        string text = result.Tokens[^1].Value;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+        {
+            result.AddError($"{name}: expected a finite number, got '{text}'.");
+            return null;
+        }
+        if (minExclusive ? value <= min : value < min)
+        {
+            result.AddError($"{name}: expected a number {(minExclusive ? ">" : "≥")} {min.ToString(CultureInfo.InvariantCulture)}, got {text}.");
+            return null;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Globalization;
+using ContrastiveNE.Embedding;
+using ContrastiveNE.Losses;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Optimization;
+
+namespace ContrastiveNE.Cli.Options;
+
+/// <summary>
+/// Every option of <see cref="CneOptions"/> in kebab-case, with the library's defaults (read from a default
+/// <see cref="CneOptions"/>, so they are written in one place), and the mapping back to <see cref="CneOptions"/>.
+/// </summary>
+internal sealed class EmbedOptions
+{
+    private static readonly CneOptions Defaults = new();
+
+    /// <summary>Library option names (<see cref="ArgumentException.ParamName"/>) → CLI flags, for error messages.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FlagOf = new Dictionary<string, string>
+    {
+        [nameof(CneOptions.Loss)] = "--loss", [nameof(CneOptions.Metric)] = "--metric", [nameof(CneOptions.S)] = "--s",
+        [nameof(CneOptions.ZBar)] = "--z-bar", [nameof(CneOptions.NegSpec)] = "--neg-spec", [nameof(CneOptions.InceSpec)] = "--ince-spec",
+        [nameof(CneOptions.NegativeSamples)] = "--negatives", [nameof(CneOptions.BatchSize)] = "--batch-size",
+        [nameof(CneOptions.Epochs)] = "--epochs", [nameof(CneOptions.LearningRate)] = "--lr", [nameof(CneOptions.Schedule)] = "--schedule",
+        [nameof(CneOptions.LrMinFactor)] = "--lr-min-factor", [nameof(CneOptions.WarmupEpochs)] = "--warmup-epochs",
+        [nameof(CneOptions.WarmupLearningRate)] = "--warmup-lr", [nameof(CneOptions.Optimizer)] = "--optimizer",
+        [nameof(CneOptions.Momentum)] = "--momentum", [nameof(CneOptions.WeightDecay)] = "--weight-decay", [nameof(CneOptions.ClipValue)] = "--clip",
+        [nameof(CneOptions.Aggregation)] = "--aggregation", [nameof(CneOptions.Eps)] = "--eps", [nameof(CneOptions.Temperature)] = "--temperature",
+        [nameof(CneOptions.LearnableTemperature)] = "--learnable-temperature", [nameof(CneOptions.BaseTemperature)] = "--base-temperature",
+        [nameof(CneOptions.ClampLow)] = "--clamp-low", [nameof(CneOptions.ClampHigh)] = "--clamp-high",
+        [nameof(CneOptions.EarlyExaggeration)] = "--no-early-exaggeration", [nameof(CneOptions.K)] = "--k", [nameof(CneOptions.KnnMethod)] = "--knn",
+        [nameof(CneOptions.KnnMetric)] = "--knn-metric", [nameof(CneOptions.Dimensions)] = "--dim", [nameof(CneOptions.Seed)] = "--seed",
+        [nameof(CneOptions.Threads)] = "--threads", [nameof(CneOptions.Parametric)] = "--parametric", [nameof(CneOptions.HiddenLayers)] = "--hidden",
+    };
+
+    private readonly ChoiceOption<LossMode> _loss;
+    private readonly ChoiceOption<SimilarityMetric> _metric;
+    private readonly Option<float?> _s, _zBar, _negSpec, _inceSpec, _lr, _clampLow, _clampHigh;
+    private readonly Option<int> _negatives, _batchSize, _epochs, _warmupEpochs, _k, _dim, _seed, _threads;
+    private readonly ChoiceOption<LearningRateSchedule> _schedule;
+    private readonly ChoiceOption<OptimizerKind> _optimizer;
+    private readonly ChoiceOption<LossAggregation> _aggregation;
+    private readonly Option<float> _lrMinFactor, _warmupLr, _momentum, _weightDecay, _eps, _temperature, _baseTemperature;
+    private readonly Option<string> _clip;
+    private readonly Option<bool> _learnableTemperature, _noEarlyExaggeration, _parametric;
+    private readonly ChoiceOption<KnnMethod> _knn;
+    private readonly ChoiceOption<DistanceMetric> _knnMetric;
+    private readonly Option<float[]> _hidden;
+
+    /// <summary>
+    /// Creates the options; <paramref name="withParametric"/> adds --parametric and --hidden;
+    /// <paramref name="withLossAndS"/> false leaves --loss and --s to the command (spectrum takes a list of s).
+    /// </summary>
+    public EmbedOptions(bool withParametric = true, bool withLossAndS = true)
+    {
+        WithLossAndS = withLossAndS;
+        _loss = new ChoiceOption<LossMode>("--loss", Choices.Word(Choices.Losses, Defaults.Loss),
+            "Loss: infonce (InfoNC-t-SNE, t-SNE-like), infonce-alt (SimCLR form), neg (negative sampling, the spectrum), nce (NCVis), umap.", Choices.Losses);
+        _metric = new ChoiceOption<SimilarityMetric>("--metric", Choices.Word(Choices.Similarities, Defaults.Metric),
+            "Similarity in the embedding: euclidean (Cauchy kernel) or cosine (exp(cos/τ)).", Choices.Similarities);
+        _s = CliOptions.OptionalFloat("--s", "Spectrum position: 0 t-SNE-like, 1 UMAP-like; outside [0, 1] extrapolates. [default: none — neg uses neg_spec 1, infonce s 0]");
+        _zBar = CliOptions.OptionalFloat("--z-bar", "Expert (neg): fixed normaliser Z̄ > 0; --s takes precedence.", 0, minExclusive: true);
+        _negSpec = CliOptions.OptionalFloat("--neg-spec", "Expert (neg): noise constant c > 0; --s and --z-bar take precedence.", 0, minExclusive: true);
+        _inceSpec = CliOptions.OptionalFloat("--ince-spec", "Expert (infonce): ρ > 0; --s takes precedence.", 0, minExclusive: true);
+        _negatives = new Option<int>("--negatives")
+        {
+            Description = "Negative samples per positive pair (≥ 1), or full-batch (every other row of the batch).",
+            DefaultValueFactory = _ => Defaults.NegativeSamples,
+            HelpName = "N|full-batch",
+            CustomParser = result =>
+            {
+                string text = result.Tokens[^1].Value;
+                if (text is "full-batch" or "-1") return -1;
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 1) return v;
+                result.AddError($"--negatives: expected an integer ≥ 1 or full-batch, got '{text}'.");
+                return Defaults.NegativeSamples;
+            },
+        };
+        _batchSize = CliOptions.Int("--batch-size", Defaults.BatchSize, "Edges per batch.", min: 1);
+        _epochs = CliOptions.Int("--epochs", Defaults.Epochs, "Training epochs.", min: 0);
+        _lr = CliOptions.OptionalFloat("--lr", "Learning rate > 0. [default: 1 non-parametric, 0.001 parametric]", 0, minExclusive: true);
+        _schedule = new ChoiceOption<LearningRateSchedule>("--schedule", Choices.Word(Choices.Schedules, Defaults.Schedule),
+            "Learning-rate schedule: linear (anneal to --lr-min-factor), cosine, none.", Choices.Schedules);
+        _lrMinFactor = CliOptions.Float("--lr-min-factor", (float)Defaults.LrMinFactor, "Floor of the linear schedule as a fraction of --lr, in [0, 1].", 0);
+        _warmupEpochs = CliOptions.Int("--warmup-epochs", Defaults.WarmupEpochs, "Epochs of linear learning-rate warm-up (below --epochs).", min: 0);
+        _warmupLr = CliOptions.Float("--warmup-lr", (float)Defaults.WarmupLearningRate, "Learning rate the warm-up starts from.", 0);
+        _optimizer = new ChoiceOption<OptimizerKind>("--optimizer", Choices.Word(Choices.Optimizers, Defaults.Optimizer),
+            "Optimiser: sgd or adam (β = 0.9, 0.999; ε = 1e-8).", Choices.Optimizers);
+        _momentum = CliOptions.Float("--momentum", (float)Defaults.Momentum, "SGD momentum in [0, 1).", 0);
+        _weightDecay = CliOptions.Float("--weight-decay", (float)Defaults.WeightDecay, "Weight decay ≥ 0.", 0);
+        _clip = new Option<string>("--clip")
+        {
+            Description = "Clip every gradient entry to [−v, v]; none switches clipping off.",
+            DefaultValueFactory = _ => Defaults.ClipValue?.ToString(CultureInfo.InvariantCulture) ?? "none",
+            HelpName = "V|none",
+        };
+        _clip.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return;
+            string text = result.Tokens[^1].Value;
+            if (text != "none" && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)))
+                result.AddError($"--clip: expected a number > 0 or none, got '{text}'.");
+        });
+        _aggregation = new ChoiceOption<LossAggregation>("--aggregation", Choices.Word(Choices.Aggregations, Defaults.Aggregation),
+            "How batch loss terms combine: sum or mean.", Choices.Aggregations);
+        _eps = CliOptions.Float("--eps", (float)Defaults.Eps, "eps of the Cauchy kernel 1/(eps + d²); towards 0 approaches UMAP's kernel.", 0, minExclusive: true);
+        _temperature = CliOptions.Float("--temperature", (float)Defaults.Temperature, "Temperature τ of the cosine similarity; also scales InfoNCE by τ/base.", 0, minExclusive: true);
+        _learnableTemperature = CliOptions.Flag("--learnable-temperature", "Learn τ (cosine metric only).");
+        _baseTemperature = CliOptions.Float("--base-temperature", (float)Defaults.BaseTemperature, "Base temperature of InfoNCE's factor τ/base.", 0, minExclusive: true);
+        _clampLow = CliOptions.OptionalFloat("--clamp-low", "Lower clamp of logarithm arguments. [default: 1e-4 euclidean, −∞ cosine]");
+        _clampHigh = CliOptions.OptionalFloat("--clamp-high", "Upper clamp of logarithm arguments. [default: 1 euclidean, +∞ cosine]");
+        _noEarlyExaggeration = CliOptions.Flag("--no-early-exaggeration", "Skip the early-exaggeration phase (on by default for neg and infonce).");
+        _k = CliOptions.Int("--k", Defaults.K, "Neighbours per point in the kNN graph.", min: 1);
+        _knn = Choices.KnnOption();
+        _knnMetric = Choices.KnnMetricOption();
+        _dim = CliOptions.Int("--dim", Defaults.Dimensions, "Embedding dimension.", min: 1);
+        _seed = CliOptions.Seed();
+        _threads = CliOptions.Threads();
+        if (withParametric)
+        {
+            _parametric = CliOptions.Flag("--parametric", "Train a network (data → 100 → 100 → 100 → dim) instead of free positions; it can embed new data (--save-model, cne transform).");
+            _hidden = CliOptions.FloatList("--hidden", Defaults.HiddenLayers.Select(w => (float)w).ToArray(), "Hidden layer widths of the parametric network, comma-separated.");
+        }
+        else
+        {
+            _parametric = CliOptions.Flag("--parametric", "");
+            _hidden = CliOptions.FloatList("--hidden", [], "");
+        }
+        WithParametric = withParametric;
+    }
+
+    /// <summary>Whether --loss and --s are offered.</summary>
+    public bool WithLossAndS { get; }
+
+    /// <summary>Whether --parametric and --hidden are offered.</summary>
+    public bool WithParametric { get; }
+
+    /// <summary>The --epochs option (commands lower its default for quick runs).</summary>
+    public Option<int> Epochs => _epochs;
+
+    /// <summary>Adds every option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        if (WithLossAndS)
+        {
+            command.Options.Add(_loss.Option);
+            command.Options.Add(_s);
+        }
+        Option[] all =
+        [
+            _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option,
+            _dim, _seed, _threads, _schedule.Option, _lrMinFactor, _warmupEpochs, _warmupLr, _momentum, _weightDecay, _clip, _aggregation.Option,
+            _eps, _learnableTemperature, _baseTemperature, _clampLow, _clampHigh, _noEarlyExaggeration, _zBar, _negSpec, _inceSpec,
+        ];
+        foreach (var option in all)
+            command.Options.Add(option);
+        if (WithParametric)
+        {
+            command.Options.Add(_parametric);
+            command.Options.Add(_hidden);
+        }
+    }
+
+    /// <summary>The library options for this command line, validated (a bad combination is a usage error naming the flag).</summary>
+    public CneOptions Build(ParseResult parsed)
+    {
+        string clip = parsed.GetValue(_clip)!;
+        var hidden = WithParametric ? parsed.GetValue(_hidden)! : Defaults.HiddenLayers.Select(w => (float)w).ToArray();
+        foreach (float w in hidden)
+            if (w < 1 || w != MathF.Floor(w)) throw new CliUsageException($"--hidden: expected whole widths ≥ 1, got {w.ToString(CultureInfo.InvariantCulture)}.");
+        var options = new CneOptions
+        {
+            Loss = WithLossAndS ? _loss.Get(parsed) : Defaults.Loss,
+            Metric = _metric.Get(parsed),
+            S = WithLossAndS ? parsed.GetValue(_s) : null,
+            ZBar = parsed.GetValue(_zBar),
+            NegSpec = parsed.GetValue(_negSpec),
+            InceSpec = parsed.GetValue(_inceSpec),
+            NegativeSamples = parsed.GetValue(_negatives),
+            BatchSize = parsed.GetValue(_batchSize),
+            Epochs = parsed.GetValue(_epochs),
+            LearningRate = parsed.GetValue(_lr),
+            Schedule = _schedule.Get(parsed),
+            LrMinFactor = parsed.GetValue(_lrMinFactor),
+            WarmupEpochs = parsed.GetValue(_warmupEpochs),
+            WarmupLearningRate = parsed.GetValue(_warmupLr),
+            Optimizer = _optimizer.Get(parsed),
+            Momentum = parsed.GetValue(_momentum),
+            WeightDecay = parsed.GetValue(_weightDecay),
+            ClipValue = clip == "none" ? null : double.Parse(clip, CultureInfo.InvariantCulture),
+            Aggregation = _aggregation.Get(parsed),
+            Eps = parsed.GetValue(_eps),
+            Temperature = parsed.GetValue(_temperature),
+            LearnableTemperature = parsed.GetValue(_learnableTemperature),
+            BaseTemperature = parsed.GetValue(_baseTemperature),
+            ClampLow = parsed.GetValue(_clampLow),
+            ClampHigh = parsed.GetValue(_clampHigh),
+            EarlyExaggeration = !parsed.GetValue(_noEarlyExaggeration),
+            K = parsed.GetValue(_k),
+            KnnMethod = _knn.Get(parsed),
+            KnnMetric = _knnMetric.Get(parsed),
+            Dimensions = parsed.GetValue(_dim),
+            Seed = parsed.GetValue(_seed),
+            Threads = parsed.GetValue(_threads),
+            Parametric = WithParametric && parsed.GetValue(_parametric),
+            HiddenLayers = hidden.Select(w => (int)w).ToArray(),
+        };
+        Validate(options);
+        return options;
+    }
+
+    /// <summary>Runs the library's validation, turning its exception into a usage error that names the flag.</summary>
+    public static void Validate(CneOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            string flag = e.ParamName is { } name && FlagOf.TryGetValue(name, out var f) ? f : "options";
+            throw new CliUsageException($"{flag}: {CneApp.CleanMessage(e)}");
+        }
+    }
+}

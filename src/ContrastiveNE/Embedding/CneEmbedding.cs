@@ -1,0 +1,119 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Models;
+using ContrastiveNE.Training;
+
+namespace ContrastiveNE.Embedding;
+
+/// <summary>
+/// The state of a fitted embedding (openTSNE's TSNEEmbedding): the positions, the batch losses of every
+/// epoch, the resolved spectrum values, and the trainer, so that <see cref="Optimize"/> can continue. A parametric
+/// embedding also holds its network (<see cref="Model"/>), which embeds new rows and can be saved.
+/// </summary>
+public sealed class CneEmbedding
+{
+    private readonly EmbeddingTable? _table;
+    private readonly CneModel? _model;
+    private readonly Matrix? _data;
+    private readonly ContrastiveTrainer _trainer;
+    private Matrix? _mapped;
+
+    internal CneEmbedding(EmbeddingTable table, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    {
+        _table = table;
+        _trainer = trainer;
+        Graph = graph;
+        Spectrum = spectrum;
+        Options = options;
+    }
+
+    internal CneEmbedding(CneModel model, Matrix data, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    {
+        _model = model;
+        _data = data;
+        _trainer = trainer;
+        Graph = graph;
+        Spectrum = spectrum;
+        Options = options;
+    }
+
+    /// <summary>
+    /// The n × d positions. Non-parametric: live (<see cref="Optimize"/> updates them in place). Parametric: the network's
+    /// map of the training data, recomputed after every fit or optimise phase.
+    /// </summary>
+    public Matrix Embedding => _table?.Positions ?? (_mapped ??= _model!.Transform(_data!));
+
+    /// <summary>The trained network of a parametric embedding (<see cref="CneOptions.Parametric"/>); null otherwise.</summary>
+    public CneModel? Model => _model;
+
+    /// <summary>Embeds new rows with the trained network (parametric embeddings only); see <see cref="CneModel.Transform"/>.</summary>
+    /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
+    /// <exception cref="ArgumentException">The column count differs from the training data's.</exception>
+    public Matrix Transform(Matrix newData) => ParametricModel().Transform(newData);
+
+    /// <summary>Saves the trained network and options (parametric embeddings only); load with <see cref="CneModel.Load"/>.</summary>
+    /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
+    public void Save(string path) => ParametricModel().Save(path);
+
+    private CneModel ParametricModel() =>
+        _model ?? throw new InvalidOperationException("Only a parametric embedding (CneOptions.Parametric) can transform new data or be saved; a non-parametric embedding has no map for new points.");
+
+    /// <summary>The options of the fit.</summary>
+    public CneOptions Options { get; }
+
+    /// <summary>The spectrum values used (final and early phase).</summary>
+    public ResolvedSpectrum Spectrum { get; }
+
+    /// <summary>Size of the neighbour graph trained on.</summary>
+    public NeighborGraphInfo Graph { get; }
+
+    /// <summary>The loss of every batch, one array per epoch run (a cancelled epoch holds its finished batches).</summary>
+    public IReadOnlyList<float[]> BatchLosses => _trainer.BatchLosses;
+
+    /// <summary>Epochs run so far, over all phases.</summary>
+    public int EpochsCompleted => _trainer.EpochsCompleted;
+
+    /// <summary>The learned NCE normalisation constant Z (1 for other losses).</summary>
+    public double Z => _trainer.Z;
+
+    /// <summary>The temperature τ (learned when <see cref="CneOptions.LearnableTemperature"/>).</summary>
+    public double Temperature => _trainer.Temperature;
+
+    /// <summary>True when the last fit or optimise call was cancelled before finishing.</summary>
+    public bool Cancelled { get; private set; }
+
+    /// <summary>
+    /// Continues training for <paramref name="epochs"/> more epochs as a new phase (fresh optimiser state, the
+    /// learning-rate schedule over these epochs) at <paramref name="spectrum"/> (default: the run's final value).
+    /// </summary>
+    /// <param name="epochs">Epochs to add, ≥ 0.</param>
+    /// <param name="spectrum">neg_spec c or ρ for this phase; null keeps <see cref="ResolvedSpectrum.Value"/>.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="snapshots">Called every <see cref="CneOptions.SaveFrequency"/> epochs with (epoch, copy of the positions).</param>
+    /// <param name="cancellationToken">Stops within one batch; the positions stay usable and <see cref="Cancelled"/> is set.</param>
+    /// <returns>This object.</returns>
+    public CneEmbedding Optimize(int epochs, double? spectrum = null, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        if (spectrum is { } s && double.IsNaN(s) == false && !(s > 0 && double.IsFinite(s)) && !double.IsNaN(Spectrum.Value))
+            throw new ArgumentOutOfRangeException(nameof(spectrum), s, "The spectrum value must be finite and > 0.");
+        RunPhase(epochs, spectrum ?? Spectrum.Value, progress, snapshots, cancellationToken);
+        return this;
+    }
+
+    internal void RunPhase(int epochs, double spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    {
+        int frequency = Options.SaveFrequency;
+        Action<int>? after = snapshots == null ? null : epoch =>
+        {
+            if (epoch % frequency == 0) { _mapped = null; snapshots(epoch, Embedding.Clone()); }
+        };
+        Cancelled = !_trainer.Optimize(epochs, spectrum, progress, after, token);
+        _mapped = null;
+    }
+}
+
+/// <summary>The size of the graph an embedding was trained on.</summary>
+/// <param name="Nodes">Number of points n.</param>
+/// <param name="DirectedEdges">Number of directed edges (pairs per epoch).</param>
+public readonly record struct NeighborGraphInfo(int Nodes, int DirectedEdges);

@@ -1,0 +1,29 @@
+using System.Globalization;
+using ContrastiveNE.Cli.Tests.Support;
+using ContrastiveNE.Data;
+
+namespace ContrastiveNE.Cli.Tests.Commands;
+
+public class DemoCommandTests
+{
+    [Fact]
+    public void Demo_ShortRun_WritesCsvAndPngAndPrintsQuality()
+    {
+        using var dir = new TempDir();
+
+        var result = CliRunner.Run("demo", "--epochs", "30", "--output-dir", dir.Path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["digits-embedding.csv", "digits.png"], dir.FileNames().Order().ToArray());
+        var embedding = DelimitedFile.Read(dir.File("digits-embedding.csv")).Data;
+        Assert.Equal(1797, embedding.Rows);
+        Assert.Equal(2, embedding.Columns);
+        Assert.Contains("Embedded 1797 digits", result.Out);
+        double accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(result.Out, @"kNN accuracy:\s+([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(accuracy, 0.85, 1.0);
+        Assert.Contains("cne: epochs done in", result.Error);
+        Assert.Contains("cne: timings: read", result.Error);
+        var png = PngCheck.Load(dir.File("digits.png"));
+        png.AssertScatter(png.Width, 800, panelRight: 800, minColours: 10);
+    }
+}
