@@ -8,10 +8,9 @@ namespace ContrastiveNE.Models.Layers;
 /// count_include_pad on): each output pixel is the sum of its kernelSize × kernelSize window divided by the window
 /// area, padding counting as zeros.
 /// </summary>
-public sealed unsafe class AvgPool2d : INetwork
+public sealed unsafe class AvgPool2d : ILayer
 {
     private readonly WindowGeometry _geometry;
-    private readonly int _threads;
     private readonly int _rowsPerUnit;
     private readonly float _scale;
     private readonly Action<int> _forwardUnit, _backwardUnit;
@@ -31,7 +30,7 @@ public sealed unsafe class AvgPool2d : INetwork
         _geometry = new WindowGeometry(input, kernelSize, kernelSize, stride ?? kernelSize, padding);
         OutputShape = new ImageShape(input.Channels, _geometry.OutputHeight, _geometry.OutputWidth);
         _scale = 1f / (kernelSize * kernelSize);
-        _threads = threads;
+        Threads = threads;
         _rowsPerUnit = Math.Max(1, 16384 / input.Size);
         _forwardUnit = ForwardUnit;
         _backwardUnit = BackwardUnit;
@@ -53,12 +52,19 @@ public sealed unsafe class AvgPool2d : INetwork
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
         _rows = training ? rows : -1;
         Run(input, output, rows, _forwardUnit);
     }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
@@ -75,7 +81,7 @@ public sealed unsafe class AvgPool2d : INetwork
         {
             _src = (nint)src;
             _dst = (nint)dst;
-            Parallelism.For((rows + _rowsPerUnit - 1) / _rowsPerUnit, _threads, body);
+            Parallelism.For((rows + _rowsPerUnit - 1) / _rowsPerUnit, Threads, body);
         }
     }
 

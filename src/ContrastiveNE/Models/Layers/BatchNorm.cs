@@ -12,9 +12,9 @@ namespace ContrastiveNE.Models.Layers;
 /// own row. γ starts at 1, β at 0, the running mean at 0 and the running variance at 1.
 /// </summary>
 /// <remarks>Statistics are summed in double precision, channel by channel in a fixed order: results are identical at any thread count.</remarks>
-public sealed unsafe class BatchNorm : INetwork
+public sealed unsafe class BatchNorm : ILayer
 {
-    private readonly int _channels, _spatial, _threads;
+    private readonly int _channels, _spatial;
     private readonly float _momentum, _epsilon;
     private readonly Parameter _gamma, _beta;
     private readonly Parameter[] _parameters;
@@ -29,9 +29,10 @@ public sealed unsafe class BatchNorm : INetwork
     /// <param name="momentum">Weight of the batch statistics in the running estimates, in (0, 1]; default 0.1.</param>
     /// <param name="epsilon">Added to the variance before the square root, positive; default 1e-5.</param>
     /// <param name="threads">Threads; ≤ 0 uses every processor.</param>
+    /// <param name="name">Prefix of the parameter names (name.weight for γ, name.bias for β).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or momentum or epsilon is out of range.</exception>
-    public BatchNorm(int features, float momentum = 0.1f, float epsilon = 1e-5f, int threads = 0)
-        : this(features, 1, momentum, epsilon, threads)
+    public BatchNorm(int features, float momentum = 0.1f, float epsilon = 1e-5f, int threads = 0, string name = "batchnorm")
+        : this(features, 1, momentum, epsilon, threads, name)
     {
     }
 
@@ -40,13 +41,14 @@ public sealed unsafe class BatchNorm : INetwork
     /// <param name="momentum">Weight of the batch statistics in the running estimates, in (0, 1]; default 0.1.</param>
     /// <param name="epsilon">Added to the variance before the square root, positive; default 1e-5.</param>
     /// <param name="threads">Threads; ≤ 0 uses every processor.</param>
+    /// <param name="name">Prefix of the parameter names (name.weight for γ, name.bias for β).</param>
     /// <exception cref="ArgumentOutOfRangeException">Momentum or epsilon is out of range.</exception>
-    public BatchNorm(ImageShape input, float momentum = 0.1f, float epsilon = 1e-5f, int threads = 0)
-        : this(input.Channels, input.PlaneSize, momentum, epsilon, threads)
+    public BatchNorm(ImageShape input, float momentum = 0.1f, float epsilon = 1e-5f, int threads = 0, string name = "batchnorm")
+        : this(input.Channels, input.PlaneSize, momentum, epsilon, threads, name)
     {
     }
 
-    private BatchNorm(int channels, int spatial, float momentum, float epsilon, int threads)
+    private BatchNorm(int channels, int spatial, float momentum, float epsilon, int threads, string name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1, "features");
         if (!(momentum > 0 && momentum <= 1))
@@ -57,11 +59,11 @@ public sealed unsafe class BatchNorm : INetwork
         _spatial = spatial;
         _momentum = momentum;
         _epsilon = epsilon;
-        _threads = threads;
+        Threads = threads;
         var gamma = new float[channels];
         Array.Fill(gamma, 1f);
-        _gamma = new Parameter("batchnorm.weight", gamma);
-        _beta = new Parameter("batchnorm.bias", new float[channels]);
+        _gamma = new Parameter(name + ".weight", gamma);
+        _beta = new Parameter(name + ".bias", new float[channels]);
         _parameters = [_gamma, _beta];
         RunningMean = new float[channels];
         RunningVariance = new float[channels];
@@ -97,6 +99,9 @@ public sealed unsafe class BatchNorm : INetwork
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentException">Training on a batch with a single value per channel (its variance is undefined).</exception>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
@@ -107,6 +112,10 @@ public sealed unsafe class BatchNorm : INetwork
         if (training) LayerBuffers.Ensure(ref _normalised, rows * InputDimension);
         Run(input, output, rows, training ? _trainChannel : _inferChannel);
     }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
@@ -123,7 +132,7 @@ public sealed unsafe class BatchNorm : INetwork
         {
             _src = (nint)src;
             _dst = destination.IsEmpty ? 0 : (nint)dst;
-            Parallelism.For(_channels, _threads, body);
+            Parallelism.For(_channels, Threads, body);
         }
     }
 

@@ -18,12 +18,11 @@ namespace ContrastiveNE.Models.Layers;
 /// run in parallel over images and the GEMM over its own tiles. Scratch buffers grow with the largest batch seen and
 /// are then reused.
 /// </remarks>
-public sealed class Conv2d : INetwork
+public sealed class Conv2d : ILayer
 {
     private const int TargetChunkColumns = 4096;
 
     private readonly WindowGeometry _geometry;
-    private readonly int _threads;
     private readonly int _taps;       // K = C_in·kh·kw
     private readonly int _outPlane;   // P = output pixels per channel
     private readonly int _chunk;      // images per GEMM
@@ -31,14 +30,15 @@ public sealed class Conv2d : INetwork
     private readonly Parameter? _bias;
     private readonly Parameter[] _parameters;
 
+    private ReadOnlyMemory<float> _x;  // the images of the current pass
     private float[]? _input, _col, _product, _inputGradient;
     private int _rows = -1;           // rows of the last training forward; −1 when there is none
     private int _chunkStart, _chunkColumns;
     private readonly Action<int> _expandImage, _foldImage;
 
     /// <summary>A convolution with a square kernel. See the other constructor for the parameters.</summary>
-    public Conv2d(ImageShape input, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0)
-        : this(input, outChannels, kernelSize, kernelSize, stride, padding, bias, seed, threads)
+    public Conv2d(ImageShape input, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
+        : this(input, outChannels, kernelSize, kernelSize, stride, padding, bias, seed, threads, name)
     {
     }
 
@@ -47,14 +47,14 @@ public sealed class Conv2d : INetwork
     /// <paramref name="kernelHeight"/> × <paramref name="kernelWidth"/> kernel, the same <paramref name="stride"/> and
     /// zero <paramref name="padding"/> along both axes, and optionally a bias per output channel. Weights and bias
     /// start uniform in ±1/√(C_in·kh·kw) (PyTorch's default), drawn from stream 0 of <paramref name="seed"/>.
-    /// <paramref name="threads"/> ≤ 0 uses every processor.
+    /// <paramref name="threads"/> ≤ 0 uses every processor. The parameters are called <paramref name="name"/>.weight and .bias.
     /// </summary>
     /// <exception cref="ArgumentException">A size is not positive, padding is negative, or the kernel does not fit the padded image.</exception>
-    public Conv2d(ImageShape input, int outChannels, int kernelHeight, int kernelWidth, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0)
+    public Conv2d(ImageShape input, int outChannels, int kernelHeight, int kernelWidth, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
         _geometry = new WindowGeometry(input, kernelHeight, kernelWidth, stride, padding);
-        _threads = threads;
+        Threads = threads;
         _taps = input.Channels * kernelHeight * kernelWidth;
         _outPlane = _geometry.OutputPlane;
         _chunk = Math.Max(1, TargetChunkColumns / _outPlane);
@@ -64,12 +64,12 @@ public sealed class Conv2d : INetwork
         float bound = 1f / MathF.Sqrt(_taps);
         var w = new float[outChannels * _taps];
         for (int i = 0; i < w.Length; i++) w[i] = (2f * random.NextFloat() - 1f) * bound;
-        _weight = new Parameter("conv.weight", w);
+        _weight = new Parameter(name + ".weight", w);
         if (bias)
         {
             var b = new float[outChannels];
             for (int i = 0; i < b.Length; i++) b[i] = (2f * random.NextFloat() - 1f) * bound;
-            _bias = new Parameter("conv.bias", b);
+            _bias = new Parameter(name + ".bias", b);
             _parameters = [_weight, _bias];
         }
         else
@@ -105,6 +105,9 @@ public sealed class Conv2d : INetwork
     public Parameter? Bias => _bias;
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     public int InputDimension => _geometry.Input.Size;
 
     /// <inheritdoc/>
@@ -120,20 +123,35 @@ public sealed class Conv2d : INetwork
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
-        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
-        // The input is kept for the backward pass (im2col is recomputed there rather than stored: the column
-        // matrix is K/C_in times larger than the input).
-        float[] x = LayerBuffers.Ensure(ref _input, rows * inDim);
-        input[..(rows * inDim)].CopyTo(x);
-        EnsureChunkBuffers(rows);
+        // im2col runs on worker threads, which cannot see a span: the images go to an array first.
+        float[] x = LayerBuffers.Ensure(ref _input, rows * InputDimension);
+        input[..(rows * InputDimension)].CopyTo(x);
+        Compute(x.AsMemory(0, rows * InputDimension), rows, output);
         _rows = training ? rows : -1;
+    }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        LayerBuffers.CheckForward(this, input.Span, rows, output);
+        Compute(input, rows, output);
+        _rows = rows;
+    }
+
+    // The input is kept for the backward pass, where im2col is recomputed rather than stored: the column matrix is
+    // kh·kw times larger than the input.
+    private void Compute(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        int outDim = OutputDimension, outChannels = OutputShape.Channels;
+        _x = input;
+        EnsureChunkBuffers(rows);
 
         for (int s0 = 0; s0 < rows; s0 += _chunk)
         {
             int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
             ExpandChunk(s0, nb);
             Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
-                1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, _threads);
+                1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, Threads);
             // The product is channel × (image, pixel); a row stores image × (channel, pixel).
             for (int s = 0; s < nb; s++)
             {
@@ -176,14 +194,14 @@ public sealed class Conv2d : INetwork
             // dW (C_out × K) += dY (C_out × cols) · colᵀ (cols × K)
             ExpandChunk(s0, nb);
             Gemm.Multiply(Transpose.No, Transpose.Yes, outChannels, _taps, cols,
-                1f, dy, cols, _col, cols, 1f, _weight.Gradient, _taps, _threads);
+                1f, dy, cols, _col, cols, 1f, _weight.Gradient, _taps, Threads);
             if (!wantInput) continue;
             // dcol (K × cols) = Wᵀ (K × C_out) · dY, folded back onto the pixels it was read from.
             Gemm.Multiply(Transpose.Yes, Transpose.No, _taps, cols, outChannels,
-                1f, _weight.Value, _taps, dy, cols, 0f, _col, cols, _threads);
+                1f, _weight.Value, _taps, dy, cols, 0f, _col, cols, Threads);
             _chunkStart = s0;
             _chunkColumns = cols;
-            Parallelism.For(nb, _threads, _foldImage);
+            Parallelism.For(nb, Threads, _foldImage);
         }
         if (wantInput) _inputGradient.AsSpan(0, rows * inDim).CopyTo(inputGradient);
     }
@@ -199,13 +217,13 @@ public sealed class Conv2d : INetwork
     {
         _chunkStart = start;
         _chunkColumns = count * _outPlane;
-        Parallelism.For(count, _threads, _expandImage);
+        Parallelism.For(count, Threads, _expandImage);
     }
 
     private void ExpandImage(int s)
     {
         int inDim = InputDimension;
-        Im2Col.Expand(_geometry, _input.AsSpan((_chunkStart + s) * inDim, inDim), _col, _chunkColumns, s * _outPlane);
+        Im2Col.Expand(_geometry, _x.Span.Slice((_chunkStart + s) * inDim, inDim), _col, _chunkColumns, s * _outPlane);
     }
 
     private void FoldImage(int s)

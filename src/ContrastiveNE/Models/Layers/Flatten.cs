@@ -6,7 +6,7 @@ namespace ContrastiveNE.Models.Layers;
 /// Marks where image rows (C × H × W) are read as plain feature vectors. Rows are already flat, so it copies its
 /// input; it exists so that a model reads like its PyTorch counterpart and so that widths are checked.
 /// </summary>
-public sealed class Flatten : INetwork
+public sealed class Flatten : ILayer
 {
     private int _rows = -1;
 
@@ -23,12 +23,19 @@ public sealed class Flatten : INetwork
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
         _rows = training ? rows : -1;
         input[..(rows * InputDimension)].CopyTo(output);
     }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)

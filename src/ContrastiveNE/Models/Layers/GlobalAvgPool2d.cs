@@ -7,7 +7,7 @@ namespace ContrastiveNE.Models.Layers;
 /// Global average pooling: each channel plane of an image is replaced by its mean, so a C × H × W row becomes a
 /// C-vector (PyTorch's <c>nn.AdaptiveAvgPool2d(1)</c> followed by flattening).
 /// </summary>
-public sealed class GlobalAvgPool2d : INetwork
+public sealed class GlobalAvgPool2d : ILayer
 {
     private int _rows = -1;
 
@@ -27,6 +27,9 @@ public sealed class GlobalAvgPool2d : INetwork
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         // One pass over the input with a vectorised sum per plane: memory-bound, so no threads.
@@ -38,6 +41,10 @@ public sealed class GlobalAvgPool2d : INetwork
             for (int c = 0; c < channels; c++)
                 output[r * channels + c] = TensorPrimitives.Sum(input.Slice((r * channels + c) * plane, plane)) * scale;
     }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)

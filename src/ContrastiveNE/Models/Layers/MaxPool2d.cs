@@ -8,10 +8,9 @@ namespace ContrastiveNE.Models.Layers;
 /// input in its kernelSize × kernelSize window; padding counts as −∞, so it is never chosen. The gradient flows to the
 /// first position holding the maximum.
 /// </summary>
-public sealed unsafe class MaxPool2d : INetwork
+public sealed unsafe class MaxPool2d : ILayer
 {
     private readonly WindowGeometry _geometry;
-    private readonly int _threads;
     private readonly int _rowsPerUnit;
     private readonly Action<int> _forwardUnit, _backwardUnit;
     private int[]? _argmax;           // per output value: index of the chosen input within its row
@@ -30,7 +29,7 @@ public sealed unsafe class MaxPool2d : INetwork
             throw new ArgumentOutOfRangeException(nameof(padding), padding, $"Padding may be at most half the kernel size ({kernelSize / 2}).");
         _geometry = new WindowGeometry(input, kernelSize, kernelSize, stride ?? kernelSize, padding);
         OutputShape = new ImageShape(input.Channels, _geometry.OutputHeight, _geometry.OutputWidth);
-        _threads = threads;
+        Threads = threads;
         _rowsPerUnit = Math.Max(1, 16384 / input.Size);
         _forwardUnit = ForwardUnit;
         _backwardUnit = BackwardUnit;
@@ -52,6 +51,9 @@ public sealed unsafe class MaxPool2d : INetwork
     public IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
@@ -63,9 +65,13 @@ public sealed unsafe class MaxPool2d : INetwork
         {
             _src = (nint)src;
             _dst = (nint)dst;
-            Parallelism.For((rows + _rowsPerUnit - 1) / _rowsPerUnit, _threads, _forwardUnit);
+            Parallelism.For((rows + _rowsPerUnit - 1) / _rowsPerUnit, Threads, _forwardUnit);
         }
     }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
@@ -78,7 +84,7 @@ public sealed unsafe class MaxPool2d : INetwork
         {
             _src = (nint)src;
             _dst = (nint)dst;
-            Parallelism.For((_rows + _rowsPerUnit - 1) / _rowsPerUnit, _threads, _backwardUnit);
+            Parallelism.For((_rows + _rowsPerUnit - 1) / _rowsPerUnit, Threads, _backwardUnit);
         }
     }
 
