@@ -9,7 +9,7 @@ namespace ContrastiveNE.Models.Layers;
 /// <summary>
 /// A 2-D convolution (cross-correlation, as in PyTorch's <c>nn.Conv2d</c>) over images stored as rows (C × H × W):
 /// out[co, y, x] = bias[co] + Σ_{c,i,j} weight[co, c, i, j] · in[c, y·stride − padding + i, x·stride − padding + j],
-/// reading zeros outside the image. Computed by im2col and one <see cref="Gemm.Multiply"/> per chunk of images.
+/// reading zeros outside the image. Computed by im2col and one <see cref="Gemm"/>.Multiply per chunk of images.
 /// </summary>
 /// <remarks>
 /// The batch is cut into chunks of a size fixed by the layer's shape (about 4096 output pixels each), so every sum —
