@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using ContrastiveNE.Losses;
+using ContrastiveNE.Randomness;
+
+namespace ContrastiveNE.Bench.Scenarios;
+
+/// <summary>
+/// The batch loss kernel alone on one random batch (--n pairs, default 32768; d = --dim, default 2; m = 5), repeated;
+/// the minimum over repetitions filters out the noise of a shared machine. Reports nanoseconds per pair evaluation.
+/// </summary>
+public sealed class LossKernelScenario : IScenario
+{
+    /// <inheritdoc/>
+    public string Name => "loss-kernel";
+
+    /// <inheritdoc/>
+    public string Description => "batch loss kernel: ns per pair (min over --repeats, default 100) for infonce and neg";
+
+    /// <inheritdoc/>
+    public void Run(BenchArgs args, BenchResult result)
+    {
+        int b = args.N ?? 32768, d = args.GetInt("dim", 2), repeats = args.GetInt("repeats", 100), m = 5;
+        result.N = b;
+        var random = Xoshiro256.Create((ulong)args.Seed, 1);
+        var features = new float[2 * b * d];
+        for (int i = 0; i < features.Length; i++) features[i] = (float)(10 * random.NextGaussian());
+        var gradient = new float[features.Length];
+        foreach (var mode in new[] { LossMode.InfoNce, LossMode.Neg })
+        {
+            var loss = new BatchLoss(mode, SimilarityMetric.Euclidean, m, 1f, 1f, 1e-4f, 1f, LossAggregation.Sum);
+            var times = new double[repeats];
+            for (int r = 0; r < repeats; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                loss.Compute(features, b, d, 1f, 0f, 0.5f, 0, (ulong)r, gradient, args.Threads);
+                times[r] = sw.Elapsed.TotalSeconds;
+            }
+            Array.Sort(times);
+            string key = mode == LossMode.InfoNce ? "infonce" : "neg";
+            result.Set($"{key}_min_ns_per_pair", times[0] * 1e9 / (b * (m + 1.0)));
+            result.Set($"{key}_median_ns_per_pair", times[repeats / 2] * 1e9 / (b * (m + 1.0)));
+            result.Set($"{key}_min_ms_per_epoch_equivalent", times[0] * 1e3 * 1699272.0 / b);
+        }
+    }
+}
