@@ -17,7 +17,7 @@ namespace ContrastiveNE.Training;
 /// in epoch e from its own stream. Batches therefore hold the same rows at any thread count and in any order of
 /// requests, and augmentation runs in parallel over the 2b views.
 /// </remarks>
-public sealed class AugmentationPairSource
+public sealed class AugmentationPairSource : IPairSource
 {
     private readonly Matrix _images;
     private readonly IImageAugmentation _augmentation;
