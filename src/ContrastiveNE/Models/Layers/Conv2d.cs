@@ -18,7 +18,7 @@ namespace ContrastiveNE.Models.Layers;
 /// run in parallel over images and the GEMM over its own tiles. Scratch buffers grow with the largest batch seen and
 /// are then reused.
 /// </remarks>
-public sealed class Conv2d : ILayer
+public sealed unsafe class Conv2d : ILayer
 {
     private const int TargetChunkColumns = 4096;
 
@@ -34,7 +34,8 @@ public sealed class Conv2d : ILayer
     private float[]? _input, _col, _product, _inputGradient;
     private int _rows = -1;           // rows of the last training forward; −1 when there is none
     private int _chunkStart, _chunkColumns;
-    private readonly Action<int> _expandImage, _foldImage;
+    private readonly Action<int> _expandImage, _foldImage, _scatterImage, _gatherImage;
+    private nint _rowsPointer;       // the caller's output (forward) or output gradient (backward) while a call runs
 
     /// <summary>A convolution with a square kernel. See the other constructor for the parameters.</summary>
     public Conv2d(ImageShape input, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
@@ -78,6 +79,8 @@ public sealed class Conv2d : ILayer
         }
         _expandImage = ExpandImage;
         _foldImage = FoldImage;
+        _scatterImage = ScatterImage;
+        _gatherImage = GatherImage;
     }
 
     /// <summary>Shape of an input image.</summary>
@@ -116,6 +119,9 @@ public sealed class Conv2d : ILayer
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>Columns of one chunk's GEMM (images per chunk × output pixels), for benchmarks at the same shape.</summary>
+    internal int ChunkColumns => _chunk * _outPlane;
+
     /// <summary>Multiply–add operations ×2 of a forward pass over one image, 2·C_out·K·P (the GEMM's FLOPs).</summary>
     public long FlopsPerImage => 2L * OutputShape.Channels * _taps * _outPlane;
 
@@ -142,27 +148,19 @@ public sealed class Conv2d : ILayer
     // kh·kw times larger than the input.
     private void Compute(ReadOnlyMemory<float> input, int rows, Span<float> output)
     {
-        int outDim = OutputDimension, outChannels = OutputShape.Channels;
+        int outChannels = OutputShape.Channels;
         _x = input;
         EnsureChunkBuffers(rows);
-
-        for (int s0 = 0; s0 < rows; s0 += _chunk)
+        fixed (float* y = output)
         {
-            int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
-            ExpandChunk(s0, nb);
-            Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
-                1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, Threads);
-            // The product is channel × (image, pixel); a row stores image × (channel, pixel).
-            for (int s = 0; s < nb; s++)
+            _rowsPointer = (nint)y;
+            for (int s0 = 0; s0 < rows; s0 += _chunk)
             {
-                Span<float> row = output.Slice((s0 + s) * outDim, outDim);
-                for (int co = 0; co < outChannels; co++)
-                {
-                    ReadOnlySpan<float> src = _product.AsSpan(co * cols + s * _outPlane, _outPlane);
-                    Span<float> dst = row.Slice(co * _outPlane, _outPlane);
-                    if (_bias is null) src.CopyTo(dst);
-                    else TensorPrimitives.Add(src, _bias.Value[co], dst);
-                }
+                int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
+                ExpandChunk(s0, nb);
+                Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
+                    1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, Threads);
+                Parallelism.For(nb, Threads, _scatterImage);
             }
         }
     }
@@ -180,11 +178,12 @@ public sealed class Conv2d : ILayer
         {
             int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
             float[] dy = _product!;
-            for (int s = 0; s < nb; s++)
+            _chunkStart = s0;
+            _chunkColumns = cols;
+            fixed (float* g = outputGradient)
             {
-                ReadOnlySpan<float> row = outputGradient.Slice((s0 + s) * outDim, outDim);
-                for (int co = 0; co < outChannels; co++)
-                    row.Slice(co * _outPlane, _outPlane).CopyTo(dy.AsSpan(co * cols + s * _outPlane, _outPlane));
+                _rowsPointer = (nint)g;
+                Parallelism.For(nb, Threads, _gatherImage);
             }
             if (_bias is not null)
             {
@@ -224,6 +223,28 @@ public sealed class Conv2d : ILayer
     {
         int inDim = InputDimension;
         Im2Col.Expand(_geometry, _x.Span.Slice((_chunkStart + s) * inDim, inDim), _col, _chunkColumns, s * _outPlane);
+    }
+
+    // The product is channel × (image, pixel); a row stores image × (channel, pixel): each image moves its own slices.
+    private void ScatterImage(int s)
+    {
+        int outDim = OutputDimension, cols = _chunkColumns;
+        var row = new Span<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
+        for (int co = 0; co < OutputShape.Channels; co++)
+        {
+            ReadOnlySpan<float> src = _product.AsSpan(co * cols + s * _outPlane, _outPlane);
+            Span<float> dst = row.Slice(co * _outPlane, _outPlane);
+            if (_bias is null) src.CopyTo(dst);
+            else TensorPrimitives.Add(src, _bias.Value[co], dst);
+        }
+    }
+
+    private void GatherImage(int s)
+    {
+        int outDim = OutputDimension, cols = _chunkColumns;
+        var row = new ReadOnlySpan<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
+        for (int co = 0; co < OutputShape.Channels; co++)
+            row.Slice(co * _outPlane, _outPlane).CopyTo(_product.AsSpan(co * cols + s * _outPlane, _outPlane));
     }
 
     private void FoldImage(int s)
