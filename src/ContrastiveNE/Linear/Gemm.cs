@@ -1,3 +1,4 @@
+using System.Buffers;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Linear;
@@ -10,8 +11,8 @@ namespace ContrastiveNE.Linear;
 /// </summary>
 /// <remarks>
 /// Goto/BLIS blocking: C is cut into work units of Mc rows × (64 or 256) columns whose boundaries depend only on
-/// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips and runs
-/// the MR × NR register kernel over it. Every element of C is produced by one unit with a fixed summation order, so
+/// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips (or uses
+/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. Every element of C is produced by one unit with a fixed summation order, so
 /// the result is bit-identical for any thread count.
 /// </remarks>
 public static partial class Gemm
@@ -66,37 +67,73 @@ public static partial class Gemm
         // (e.g. the weight gradient, m = 100), so the columns still spread over the threads.
         int unitWidth = mTiles >= 8 ? 256 : 64;
         int nTiles = (n + unitWidth - 1) / unitWidth;
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallelism.For(mTiles * nTiles, threads, unit =>
+        int kc = GemmGeometry.KcFor(k), nr = g.Nr;
+        int paddedN = (n + nr - 1) / nr * nr;
+        long packedSize = (long)k * paddedN;
+        // When op(B) is small (a layer's weights) and shared by several row blocks, pack it once for all units
+        // rather than once per unit: repacking a transposed 784 × 100 weight matrix per 128 rows would cost a third
+        // of the multiply.
+        float[]? shared = mTiles > 1 && packedSize <= SharedPackLimit ? ArrayPool<float>.Shared.Rent((int)packedSize + 16) : null;
+        try
         {
-            int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
-            RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
-                alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc);
-        });
+            fixed (float* sharedPtr = shared)
+            {
+                nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+                nint packed = shared == null ? 0 : ((nint)sharedPtr + 63) & ~(nint)63;
+                if (packed != 0)
+                {
+                    int strips = paddedN / nr;
+                    Parallelism.ForRanges(strips, 16, threads, (s0, s1) =>
+                    {
+                        int j0 = s0 * nr, w = Math.Min(n, s1 * nr) - j0;
+                        for (int p0 = 0; p0 < k; p0 += kc)
+                        {
+                            int kcp = Math.Min(kc, k - p0);
+                            GemmPacking.PackB(transB, (float*)pb, ldb, p0, kcp, j0, w, nr, (float*)packed + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                        }
+                    });
+                }
+                Parallelism.For(mTiles * nTiles, threads, unit =>
+                {
+                    int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
+                    RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
+                        alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN);
+                });
+            }
+        }
+        finally
+        {
+            if (shared != null) ArrayPool<float>.Shared.Return(shared);
+        }
     }
+
+    /// <summary>Largest op(B) (in floats, padded) packed once per call and shared by all units: 16 MB.</summary>
+    private const long SharedPackLimit = 1 << 22;
 
     /// <summary>Computes the block C[i0 … i0+mc, j0 … j0+w] completely, k-block by k-block.</summary>
     private static unsafe void RunUnit(GemmGeometry g, Transpose transA, Transpose transB,
         int i0, int mc, int j0, int w, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN)
     {
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
-        float* packedB = GemmPacking.BufferB(kcMax * wPadded);
+        float* packedB = prepacked != null ? null : GemmPacking.BufferB(kcMax * wPadded);
         float* edge = GemmPacking.BufferA(kcMax * mr);
         nint rs = transA == Transpose.No ? lda : 1, cs = transA == Transpose.No ? 1 : lda;
         int fullRows = mc / mr * mr;
         for (int p0 = 0; p0 < k; p0 += kcMax)
         {
             int kc = Math.Min(kcMax, k - p0);
-            GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
+            // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
+            float* strips = prepacked != null ? prepacked + (nint)p0 * paddedN + (nint)(j0 / nr) * kc * nr : packedB;
+            if (prepacked == null) GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
             if (fullRows < mc)
                 GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, edge);
             // Later k-blocks add to what the first one wrote.
             float betaBlock = p0 == 0 ? beta : 1f;
             for (int jr = 0; jr < w; jr += nr)
             {
-                float* strip = packedB + (nint)(jr / nr) * kc * nr;
+                float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < fullRows; ir += mr)

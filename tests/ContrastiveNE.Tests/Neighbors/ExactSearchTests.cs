@@ -115,8 +115,12 @@ public class ExactSearchTests
         var seen = new List<double>();
         var progress = new SynchronousProgress(seen);
         NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, null, progress);
-        Assert.Equal(1.0, seen[^1]);
-        Assert.Equal(3, seen.Count); // 600 queries in tiles of 256
+        // 600 rows make 4 tiles of 192; the last report is completion.
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(1.0, seen.Max());
+        var listed = new List<double>();
+        NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, [1, 2, 3], new SynchronousProgress(listed));
+        Assert.Equal([1.0], listed);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, null, cancelled.Token));
