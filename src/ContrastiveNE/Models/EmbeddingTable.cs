@@ -91,6 +91,7 @@ public sealed class EmbeddingTable : IEmbeddingModel
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private unsafe void ScatterAdd(int[] items, int rows, int d, float* gradient, int lo, int hi)
     {
         var g = _positions.Gradient;
