@@ -123,14 +123,17 @@ public sealed class Cne
     }
 
     /// <summary>
-    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3), scaled so that the first column
-    /// has unit population standard deviation.
+    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3): PCA onto the first d components,
+    /// scaled so that the first column has unit population standard deviation.
     /// </summary>
     /// <param name="data">n × D data.</param>
     public Matrix CreateInitialization(Matrix data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return RandomInitialization(data.Rows);
+        if (Options.Dimensions > data.Columns)
+            throw new ArgumentOutOfRangeException(nameof(CneOptions.Dimensions), Options.Dimensions,
+                $"PCA initialisation needs Dimensions ≤ the {data.Columns} data columns; pass an initialisation instead.");
+        return Initialization.PcaInitializer.Initialize(data, Options.Dimensions, Options.Threads);
     }
 
     private Matrix DefaultInitialization(Matrix data) => CreateInitialization(data);
