@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Linear;
@@ -12,8 +13,10 @@ namespace ContrastiveNE.Linear;
 /// <remarks>
 /// Goto/BLIS blocking: C is cut into work units of Mc rows × (64 or 256) columns whose boundaries depend only on
 /// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips (or uses
-/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. Every element of C is produced by one unit with a fixed summation order, so
-/// the result is bit-identical for any thread count.
+/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. A k much longer
+/// than C's sides is also cut into fixed chunks whose partial products are summed in chunk order. Every element of
+/// C is produced with a summation order fixed by the shape alone, so the result is bit-identical for any thread
+/// count (kernel paths may differ from each other in the last bits).
 /// </remarks>
 public static partial class Gemm
 {
@@ -67,6 +70,11 @@ public static partial class Gemm
         // (e.g. the weight gradient, m = 100), so the columns still spread over the threads.
         int unitWidth = mTiles >= 8 ? 256 : 64;
         int nTiles = (n + unitWidth - 1) / unitWidth;
+        if (k >= 2 * SplitKChunk && k > SplitKRatio * Math.Max(m, n))
+        {
+            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            return;
+        }
         int kc = GemmGeometry.KcFor(k), nr = g.Nr;
         int paddedN = (n + nr - 1) / nr * nr;
         long packedSize = (long)k * paddedN;
@@ -104,6 +112,74 @@ public static partial class Gemm
         finally
         {
             if (shared != null) ArrayPool<float>.Shared.Return(shared);
+        }
+    }
+
+    /// <summary>
+    /// A k this many times longer than C's sides is split as well (the weight gradient, 100 × 784 × 65,536): C then
+    /// has too few blocks to share out, and every column block would stream the whole of A again.
+    /// </summary>
+    private const int SplitKRatio = 8;
+
+    /// <summary>Smallest k-chunk of the split (a multiple of the 256 k-block).</summary>
+    private const int SplitKChunk = 4096;
+
+    /// <summary>Bound on the partial products' storage, in floats (64 MB).</summary>
+    private const long SplitKPartialLimit = 1 << 24;
+
+    /// <summary>
+    /// C ← α·Σ_chunks op(A)[:, chunk]·op(B)[chunk, :] + β·C for a small C and a long k: each (chunk, block of C) is a
+    /// unit writing its own partial product, and the partials are summed in chunk order afterwards. Chunk bounds
+    /// depend only on k, so the sum is the same at any thread count; it streams A and B once instead of once per
+    /// narrow column block.
+    /// </summary>
+    private static unsafe void MultiplySplitK(GemmGeometry g, Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+    {
+        long mn = (long)m * n;
+        int chunk = SplitKChunk;
+        while ((long)(k + chunk - 1) / chunk * mn > SplitKPartialLimit && chunk < k) chunk *= 2;
+        int chunks = (k + chunk - 1) / chunk;
+        int mTiles = (m + g.Mc - 1) / g.Mc, unitWidth = 256, nTiles = (n + unitWidth - 1) / unitWidth;
+        float[] partial = ArrayPool<float>.Shared.Rent(checked((int)(chunks * mn)));
+        try
+        {
+            fixed (float* pp = partial)
+            {
+                nint pa = (nint)a, pb = (nint)b, pPartial = (nint)pp, pc = (nint)c;
+                nint aStep = transA == Transpose.No ? 1 : lda, bStep = transB == Transpose.No ? ldb : 1;
+                Parallelism.For(chunks * mTiles * nTiles, threads, unit =>
+                {
+                    int ch = unit / (mTiles * nTiles), tile = unit % (mTiles * nTiles);
+                    int i0 = tile / nTiles * g.Mc, j0 = tile % nTiles * unitWidth;
+                    int p0 = ch * chunk, kLen = Math.Min(chunk, k - p0);
+                    RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), kLen,
+                        1f, (float*)pa + p0 * aStep, lda, (float*)pb + p0 * bStep, ldb, 0f, (float*)pPartial + ch * mn, n, null, 0);
+                });
+                Parallelism.ForRanges(m, 16, threads, (r0, r1) =>
+                {
+                    for (int i = r0; i < r1; i++)
+                    {
+                        var sum = new Span<float>((float*)pPartial + (nint)i * n, n);
+                        for (int ch = 1; ch < chunks; ch++)
+                            TensorPrimitives.Add(sum, new ReadOnlySpan<float>((float*)pPartial + ch * mn + (nint)i * n, n), sum);
+                        var row = new Span<float>((float*)pc + i * ldc, n);
+                        if (beta == 0)
+                        {
+                            TensorPrimitives.Multiply(sum, alpha, row);
+                        }
+                        else
+                        {
+                            TensorPrimitives.Multiply(row, beta, row);
+                            TensorPrimitives.MultiplyAdd(sum, alpha, row, row);
+                        }
+                    }
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partial);
         }
     }
 

@@ -18,12 +18,16 @@ namespace ContrastiveNE.Neighbors;
 /// When every row is a query, the distance matrix is symmetric: only tiles on and above the diagonal are computed,
 /// each offering its candidates to its rows' heaps and, transposed, to its columns' heaps (half the GEMM work).
 /// Heaps keep the smallest candidates under a total order, so the result does not depend on which thread offered
-/// what first: it is identical at any thread count.
+/// what first: it is identical at any thread count. (Points whose exact distances tie with the k-th neighbour's
+/// are ordered by index only among the k + margin candidates the scores kept.)
 /// </summary>
 internal static unsafe class ExactSearch
 {
     /// <summary>Rows and columns of a symmetric-search tile: a multiple of every kernel's MR (8, 6, 4) and NR (32, 16, 4).</summary>
     private const int Tile = 192;
+
+    /// <summary>Tiles of one tile row per work unit of the symmetric search.</summary>
+    private const int TilesPerUnit = 8;
 
     /// <summary>Data columns per distance tile of the query search (a multiple of every strip width).</summary>
     private const int DataTile = 512;
@@ -36,6 +40,7 @@ internal static unsafe class ExactSearch
         int n = data.Rows, dim = data.Columns;
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be smaller than the number of rows ({n}): each point's neighbours exclude itself.");
+        if (dim == 0) throw new ArgumentException("The data has no columns, so no distances to rank.", nameof(data));
         EnsureFinite(data);
         if (queryRows != null)
         {
@@ -76,14 +81,20 @@ internal static unsafe class ExactSearch
             int tiles = (n + Tile - 1) / Tile;
             var locks = new object[tiles];
             for (int t = 0; t < tiles; t++) locks[t] = new object();
-            Parallelism.For(tiles, threads, rowTile =>
+            // Units of up to TilesPerUnit tiles of one tile row: the triangle's rows shrink, so whole rows as units
+            // would leave the last thread with the longest ones.
+            var units = new List<(int RowTile, int FirstColumnTile)>();
+            for (int rowTile = 0; rowTile < tiles; rowTile++)
+                for (int colTile = rowTile; colTile < tiles; colTile += TilesPerUnit) units.Add((rowTile, colTile));
+            Parallelism.For(units.Count, threads, u =>
             {
+                var (rowTile, firstColTile) = units[u];
                 var scratch = Scratch.For(Tile, Tile, dim);
                 int i0 = rowTile * Tile, count = Math.Min(Tile, n - i0);
                 int padded = Gather(scratch.Queries, i0, count, null);
                 fixed (float* q = scratch.Queries, tile = scratch.Tile, normsPtr = norms, threshold = heaps.Threshold)
                 {
-                    for (int colTile = rowTile; colTile < tiles; colTile++)
+                    for (int colTile = firstColTile; colTile < Math.Min(tiles, firstColTile + TilesPerUnit); colTile++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         int j0 = colTile * Tile, w = Math.Min(Tile, n - j0);
@@ -102,7 +113,7 @@ internal static unsafe class ExactSearch
                         }
                     }
                 }
-                if (progress != null) progress.Report(0.95 * Interlocked.Increment(ref _done) / tiles);
+                if (progress != null) progress.Report(0.95 * Interlocked.Increment(ref _done) / units.Count);
             });
             Parallelism.ForRanges(n, 1024, threads, (s, e) =>
             {
