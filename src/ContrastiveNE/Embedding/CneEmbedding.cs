@@ -95,7 +95,7 @@ public sealed class CneEmbedding
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        if (spectrum is { } s && double.IsNaN(s) == false && !(s > 0 && double.IsFinite(s)) && !double.IsNaN(Spectrum.Value))
+        if (spectrum is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(spectrum), s, "The spectrum value must be finite and > 0.");
         RunPhase(epochs, spectrum ?? Spectrum.Value, progress, snapshots, cancellationToken);
         return this;

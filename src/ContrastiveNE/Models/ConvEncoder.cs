@@ -1,0 +1,116 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Models.Layers;
+
+namespace ContrastiveNE.Models;
+
+/// <summary>
+/// A small convolutional encoder with a projection head, ready for SimCLR on small images such as Fashion-MNIST.
+/// With the default widths (32, 64, 128) on 1 × 28 × 28 images the backbone is
+/// conv 3×3 32 → BN → ReLU → max-pool 2 → conv 3×3 64 → BN → ReLU → max-pool 2 → conv 3×3 128 → ReLU →
+/// global average pool, giving a 128-d representation; the head maps it through Linear 128 → ReLU → Linear to the
+/// projection dimension. Train <see cref="Network"/>; use <see cref="Backbone"/> (or <see cref="Encode"/>) for the
+/// learned representation.
+/// </summary>
+public sealed class ConvEncoder
+{
+    /// <summary>The default channel widths of the convolution blocks.</summary>
+    public static IReadOnlyList<int> DefaultChannels { get; } = [32, 64, 128];
+
+    private ConvEncoder(Sequential backbone, Sequential head, Conv2d largest)
+    {
+        Backbone = backbone;
+        Head = head;
+        Network = new Sequential(backbone, head);
+        LargestConvolution = largest;
+    }
+
+    /// <summary>Images → representation (width <see cref="RepresentationDimension"/>).</summary>
+    public Sequential Backbone { get; }
+
+    /// <summary>Representation → projection (width <see cref="ProjectionDimension"/>).</summary>
+    public Sequential Head { get; }
+
+    /// <summary>The backbone followed by the head: what the contrastive loss trains.</summary>
+    public Sequential Network { get; }
+
+    /// <summary>Width of the representation (the last block's channels).</summary>
+    public int RepresentationDimension => Backbone.OutputDimension;
+
+    /// <summary>Width of the projection the loss sees.</summary>
+    public int ProjectionDimension => Head.OutputDimension;
+
+    /// <summary>The convolution with the most FLOPs per image (the first one among equals), for benchmarks.</summary>
+    public Conv2d LargestConvolution { get; }
+
+    /// <summary>Threads of every layer (≤ 0: every processor); results do not depend on it.</summary>
+    public int Threads
+    {
+        get => Network.Threads;
+        set => Network.Threads = value;
+    }
+
+    /// <summary>
+    /// Builds the encoder for <paramref name="input"/>-shaped images. Every block but the last is
+    /// conv 3×3 (padding 1) → batch norm → ReLU → max-pool 2 (skipped once the image is a single pixel high or wide);
+    /// the last is conv 3×3 → ReLU; global average pooling follows.
+    /// </summary>
+    /// <param name="input">Shape of an image row.</param>
+    /// <param name="channels">Output channels of each block, each ≥ 1; null means <see cref="DefaultChannels"/>.</param>
+    /// <param name="projectionDimension">Width of the head's output, ≥ 1; default 128.</param>
+    /// <param name="seed">Seed of the initialisation; layer i draws from seed + i.</param>
+    /// <param name="threads">Threads of every layer (≤ 0: every processor).</param>
+    /// <exception cref="ArgumentException">No channels, a width below 1, or a projection dimension below 1.</exception>
+    public static ConvEncoder Create(ImageShape input, IReadOnlyList<int>? channels = null, int projectionDimension = 128, ulong seed = 0, int threads = 0)
+    {
+        channels ??= DefaultChannels;
+        if (channels.Count == 0) throw new ArgumentException("The encoder needs at least one convolution block.", nameof(channels));
+        for (int i = 0; i < channels.Count; i++)
+            if (channels[i] < 1) throw new ArgumentOutOfRangeException(nameof(channels), $"Block {i} has {channels[i]} channels; every block needs at least 1.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(projectionDimension, 1);
+
+        var layers = new List<INetwork>();
+        Conv2d? largest = null;
+        ImageShape shape = input;
+        for (int i = 0; i < channels.Count; i++)
+        {
+            var conv = new Conv2d(shape, channels[i], 3, padding: 1, seed: seed + (ulong)i, name: $"conv{i}");
+            layers.Add(conv);
+            if (largest is null || conv.FlopsPerImage > largest.FlopsPerImage) largest = conv;
+            shape = conv.OutputShape;
+            bool last = i == channels.Count - 1;
+            if (!last) layers.Add(new BatchNorm(shape, name: $"bn{i}"));
+            layers.Add(new Relu(shape.Size));
+            if (!last && shape.Height >= 2 && shape.Width >= 2)
+            {
+                var pool = new MaxPool2d(shape, 2);
+                layers.Add(pool);
+                shape = pool.OutputShape;
+            }
+        }
+        layers.Add(new GlobalAvgPool2d(shape));
+        var backbone = new Sequential([.. layers]);
+        var head = ProjectionHead.Create(shape.Channels, shape.Channels, projectionDimension, seed + (ulong)channels.Count);
+        return new ConvEncoder(backbone, head, largest!) { Threads = threads };
+    }
+
+    /// <summary>
+    /// The representations of <paramref name="rows"/> images (inference mode: batch normalisation uses its running
+    /// statistics), computed <paramref name="batchSize"/> rows at a time so that memory stays bounded.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans are too short or the batch size is below 1.</exception>
+    public void Encode(ReadOnlySpan<float> images, int rows, Span<float> representation, int batchSize = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int inDim = Backbone.InputDimension, outDim = RepresentationDimension;
+        if (images.Length < (long)rows * inDim)
+            throw new ArgumentException($"The images hold {images.Length} values; {rows} rows of width {inDim} need {(long)rows * inDim}.", nameof(images));
+        if (representation.Length < (long)rows * outDim)
+            throw new ArgumentException($"The representation holds {representation.Length} values; {rows} rows of width {outDim} need {(long)rows * outDim}.", nameof(representation));
+        for (int start = 0; start < rows; start += batchSize)
+        {
+            int count = Math.Min(batchSize, rows - start);
+            Backbone.Forward(images.Slice(start * inDim, count * inDim), count, representation.Slice(start * outDim, count * outDim), training: false);
+        }
+    }
+}

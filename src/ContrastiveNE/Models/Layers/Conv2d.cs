@@ -1,0 +1,255 @@
+using System.Numerics.Tensors;
+using ContrastiveNE.Data;
+using ContrastiveNE.Linear;
+using ContrastiveNE.Randomness;
+using ContrastiveNE.Threading;
+
+namespace ContrastiveNE.Models.Layers;
+
+/// <summary>
+/// A 2-D convolution (cross-correlation, as in PyTorch's <c>nn.Conv2d</c>) over images stored as rows (C × H × W):
+/// out[co, y, x] = bias[co] + Σ_{c,i,j} weight[co, c, i, j] · in[c, y·stride − padding + i, x·stride − padding + j],
+/// reading zeros outside the image. Computed by im2col and one <see cref="Gemm"/>.Multiply per chunk of images.
+/// </summary>
+/// <remarks>
+/// The batch is cut into chunks of a size fixed by the layer's shape (about 2048 output pixels each, so a chunk's column matrix stays near the L2 cache), so every sum —
+/// including the weight gradient accumulated chunk after chunk — runs in the same order at any thread count:
+/// results are bit-identical at 1 and N threads (given the GEMM's own determinism). Within a chunk, im2col and col2im
+/// run in parallel over images and the GEMM over its own tiles. Scratch buffers grow with the largest batch seen and
+/// are then reused.
+/// </remarks>
+public sealed unsafe class Conv2d : ILayer
+{
+    private const int TargetChunkColumns = 2048;
+
+    private readonly WindowGeometry _geometry;
+    private readonly int _taps;       // K = C_in·kh·kw
+    private readonly int _outPlane;   // P = output pixels per channel
+    private readonly int _chunk;      // images per GEMM
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private readonly Parameter[] _parameters;
+
+    private ReadOnlyMemory<float> _x;  // the images of the current pass
+    private float[]? _input, _col, _product, _inputGradient;
+    private int _rows = -1;           // rows of the last training forward; −1 when there is none
+    private int _chunkStart, _chunkColumns;
+    private readonly Action<int> _expandImage, _foldImage, _scatterImage, _gatherImage;
+    private nint _rowsPointer;       // the caller's output (forward) or output gradient (backward) while a call runs
+
+    /// <summary>A convolution with a square kernel. See the other constructor for the parameters.</summary>
+    public Conv2d(ImageShape input, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
+        : this(input, outChannels, kernelSize, kernelSize, stride, padding, bias, seed, threads, name)
+    {
+    }
+
+    /// <summary>
+    /// A convolution of <paramref name="input"/>-shaped images to <paramref name="outChannels"/> channels with a
+    /// <paramref name="kernelHeight"/> × <paramref name="kernelWidth"/> kernel, the same <paramref name="stride"/> and
+    /// zero <paramref name="padding"/> along both axes, and optionally a bias per output channel. Weights and bias
+    /// start uniform in ±1/√(C_in·kh·kw) (PyTorch's default), drawn from stream 0 of <paramref name="seed"/>.
+    /// <paramref name="threads"/> ≤ 0 uses every processor. The parameters are called <paramref name="name"/>.weight and .bias.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is not positive, padding is negative, or the kernel does not fit the padded image.</exception>
+    public Conv2d(ImageShape input, int outChannels, int kernelHeight, int kernelWidth, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
+        _geometry = new WindowGeometry(input, kernelHeight, kernelWidth, stride, padding);
+        Threads = threads;
+        _taps = input.Channels * kernelHeight * kernelWidth;
+        _outPlane = _geometry.OutputPlane;
+        _chunk = Math.Max(1, TargetChunkColumns / _outPlane);
+        OutputShape = new ImageShape(outChannels, _geometry.OutputHeight, _geometry.OutputWidth);
+
+        var random = Xoshiro256.Create(seed);
+        float bound = 1f / MathF.Sqrt(_taps);
+        var w = new float[outChannels * _taps];
+        for (int i = 0; i < w.Length; i++) w[i] = (2f * random.NextFloat() - 1f) * bound;
+        _weight = new Parameter(name + ".weight", w);
+        if (bias)
+        {
+            var b = new float[outChannels];
+            for (int i = 0; i < b.Length; i++) b[i] = (2f * random.NextFloat() - 1f) * bound;
+            _bias = new Parameter(name + ".bias", b);
+            _parameters = [_weight, _bias];
+        }
+        else
+        {
+            _parameters = [_weight];
+        }
+        _expandImage = ExpandImage;
+        _foldImage = FoldImage;
+        _scatterImage = ScatterImage;
+        _gatherImage = GatherImage;
+    }
+
+    /// <summary>Shape of an input image.</summary>
+    public ImageShape InputShape => _geometry.Input;
+
+    /// <summary>Shape of an output image: (out channels, ⌊(H + 2p − kh)/s⌋ + 1, ⌊(W + 2p − kw)/s⌋ + 1).</summary>
+    public ImageShape OutputShape { get; }
+
+    /// <summary>Kernel height kh.</summary>
+    public int KernelHeight => _geometry.KernelHeight;
+
+    /// <summary>Kernel width kw.</summary>
+    public int KernelWidth => _geometry.KernelWidth;
+
+    /// <summary>Stride along both axes.</summary>
+    public int Stride => _geometry.Stride;
+
+    /// <summary>Zero padding on every side.</summary>
+    public int Padding => _geometry.Padding;
+
+    /// <summary>The weights, C_out × C_in × kh × kw (PyTorch's layout).</summary>
+    public Parameter Weight => _weight;
+
+    /// <summary>The bias per output channel, or null when the layer has none.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
+    public int InputDimension => _geometry.Input.Size;
+
+    /// <inheritdoc/>
+    public int OutputDimension => OutputShape.Size;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>Columns of one chunk's GEMM (images per chunk × output pixels), for benchmarks at the same shape.</summary>
+    internal int ChunkColumns => _chunk * _outPlane;
+
+    /// <summary>Multiply–add operations ×2 of a forward pass over one image, 2·C_out·K·P (the GEMM's FLOPs).</summary>
+    public long FlopsPerImage => 2L * OutputShape.Channels * _taps * _outPlane;
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
+    {
+        LayerBuffers.CheckForward(this, input, rows, output);
+        // im2col runs on worker threads, which cannot see a span: the images go to an array first.
+        float[] x = LayerBuffers.Ensure(ref _input, rows * InputDimension);
+        input[..(rows * InputDimension)].CopyTo(x);
+        Compute(x.AsMemory(0, rows * InputDimension), rows, output);
+        _rows = training ? rows : -1;
+    }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        LayerBuffers.CheckForward(this, input.Span, rows, output);
+        Compute(input, rows, output);
+        _rows = rows;
+    }
+
+    // The input is kept for the backward pass, where im2col is recomputed rather than stored: the column matrix is
+    // kh·kw times larger than the input.
+    private void Compute(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        int outChannels = OutputShape.Channels;
+        _x = input;
+        EnsureChunkBuffers(rows);
+        fixed (float* y = output)
+        {
+            _rowsPointer = (nint)y;
+            for (int s0 = 0; s0 < rows; s0 += _chunk)
+            {
+                int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
+                ExpandChunk(s0, nb);
+                Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
+                    1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, Threads);
+                Parallelism.For(nb, Threads, _scatterImage);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        int rows = _rows;
+        LayerBuffers.CheckBackward(this, rows, outputGradient, inputGradient);
+        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
+        bool wantInput = !inputGradient.IsEmpty;
+        if (wantInput) LayerBuffers.Ensure(ref _inputGradient, rows * inDim);
+
+        for (int s0 = 0; s0 < rows; s0 += _chunk)
+        {
+            int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
+            float[] dy = _product!;
+            _chunkStart = s0;
+            _chunkColumns = cols;
+            fixed (float* g = outputGradient)
+            {
+                _rowsPointer = (nint)g;
+                Parallelism.For(nb, Threads, _gatherImage);
+            }
+            if (_bias is not null)
+            {
+                for (int co = 0; co < outChannels; co++)
+                    _bias.Gradient[co] += TensorPrimitives.Sum(dy.AsSpan(co * cols, cols));
+            }
+            // dW (C_out × K) += dY (C_out × cols) · colᵀ (cols × K)
+            ExpandChunk(s0, nb);
+            Gemm.Multiply(Transpose.No, Transpose.Yes, outChannels, _taps, cols,
+                1f, dy, cols, _col, cols, 1f, _weight.Gradient, _taps, Threads);
+            if (!wantInput) continue;
+            // dcol (K × cols) = Wᵀ (K × C_out) · dY, folded back onto the pixels it was read from.
+            Gemm.Multiply(Transpose.Yes, Transpose.No, _taps, cols, outChannels,
+                1f, _weight.Value, _taps, dy, cols, 0f, _col, cols, Threads);
+            _chunkStart = s0;
+            _chunkColumns = cols;
+            Parallelism.For(nb, Threads, _foldImage);
+        }
+        if (wantInput) _inputGradient.AsSpan(0, rows * inDim).CopyTo(inputGradient);
+    }
+
+    private void EnsureChunkBuffers(int rows)
+    {
+        int cols = Math.Min(_chunk, Math.Max(rows, 1)) * _outPlane;
+        LayerBuffers.Ensure(ref _col, _taps * cols);
+        LayerBuffers.Ensure(ref _product, OutputShape.Channels * cols);
+    }
+
+    private void ExpandChunk(int start, int count)
+    {
+        _chunkStart = start;
+        _chunkColumns = count * _outPlane;
+        Parallelism.For(count, Threads, _expandImage);
+    }
+
+    private void ExpandImage(int s)
+    {
+        int inDim = InputDimension;
+        Im2Col.Expand(_geometry, _x.Span.Slice((_chunkStart + s) * inDim, inDim), _col, _chunkColumns, s * _outPlane);
+    }
+
+    // The product is channel × (image, pixel); a row stores image × (channel, pixel): each image moves its own slices.
+    private void ScatterImage(int s)
+    {
+        int outDim = OutputDimension, cols = _chunkColumns;
+        var row = new Span<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
+        for (int co = 0; co < OutputShape.Channels; co++)
+        {
+            ReadOnlySpan<float> src = _product.AsSpan(co * cols + s * _outPlane, _outPlane);
+            Span<float> dst = row.Slice(co * _outPlane, _outPlane);
+            if (_bias is null) src.CopyTo(dst);
+            else TensorPrimitives.Add(src, _bias.Value[co], dst);
+        }
+    }
+
+    private void GatherImage(int s)
+    {
+        int outDim = OutputDimension, cols = _chunkColumns;
+        var row = new ReadOnlySpan<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
+        for (int co = 0; co < OutputShape.Channels; co++)
+            row.Slice(co * _outPlane, _outPlane).CopyTo(_product.AsSpan(co * cols + s * _outPlane, _outPlane));
+    }
+
+    private void FoldImage(int s)
+    {
+        int inDim = InputDimension;
+        Im2Col.Fold(_geometry, _col, _chunkColumns, s * _outPlane, _inputGradient.AsSpan((_chunkStart + s) * inDim, inDim));
+    }
+}

@@ -1,0 +1,125 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Models.Layers;
+using static ContrastiveNE.Tests.Models.Layers.LayerGradientCheck;
+
+namespace ContrastiveNE.Tests.Models.Layers;
+
+public class BatchNormTests
+{
+    [Fact]
+    public void Backward1d_MatchesFiniteDifferences()
+    {
+        var bn = new BatchNorm(5);
+        RandomValues(5, 31).CopyTo(bn.Scale.Value, 0);
+        RandomValues(5, 32).CopyTo(bn.Shift.Value, 0);
+        Check(bn, RandomValues(6 * 5, 33), 6, step: 1e-3f, tolerance: 2e-2, probes: 30);
+    }
+
+    [Fact]
+    public void Backward2d_MatchesFiniteDifferences()
+    {
+        var bn = new BatchNorm(new ImageShape(3, 3, 2));
+        RandomValues(3, 34).CopyTo(bn.Scale.Value, 0);
+        Check(bn, RandomValues(3 * 18, 35), 3, step: 1e-3f, tolerance: 2e-2, probes: 30);
+    }
+
+    [Fact]
+    public void Training_NormalisesWithBatchStatistics_AndUpdatesRunningStatistics()
+    {
+        var shape = new ImageShape(2, 2, 3);
+        var bn = new BatchNorm(shape);
+        bn.Scale.Value[1] = 2f;
+        bn.Shift.Value[1] = -0.5f;
+        const int rows = 4;
+        float[] x = RandomValues(rows * 12, 36);
+        for (int i = 0; i < x.Length; i++) x[i] = 3f * x[i] + 1f; // mean ≈ 1, so the running mean visibly moves
+        var y = new float[x.Length];
+        bn.Forward(x, rows, y, training: true);
+
+        for (int c = 0; c < 2; c++)
+        {
+            var values = Channel(x, rows, c);
+            double mean = values.Average(), biased = values.Average(v => (v - mean) * (v - mean));
+            double unbiased = biased * values.Length / (values.Length - 1);
+            var outputs = Channel(y, rows, c);
+            double gamma = bn.Scale.Value[c], beta = bn.Shift.Value[c];
+            for (int i = 0; i < values.Length; i++)
+                Assert.Equal(gamma * (values[i] - mean) / Math.Sqrt(biased + 1e-5) + beta, outputs[i], 1e-5);
+            Assert.Equal(0.1 * mean, bn.RunningMean[c], 1e-6);
+            Assert.Equal(0.9 + 0.1 * unbiased, bn.RunningVariance[c], 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Inference_UsesRunningStatistics_AndLeavesThemUnchanged()
+    {
+        var bn = new BatchNorm(3);
+        float[] x = RandomValues(8 * 3, 37);
+        var y = new float[x.Length];
+        for (int step = 0; step < 3; step++) bn.Forward(x, 8, y, training: true);
+        float[] mean = (float[])bn.RunningMean.Clone(), variance = (float[])bn.RunningVariance.Clone();
+        bn.Scale.Value[2] = 0.5f;
+
+        bn.Forward(x, 8, y, training: false);
+        Assert.Equal(mean, bn.RunningMean);
+        Assert.Equal(variance, bn.RunningVariance);
+        for (int r = 0; r < 8; r++)
+            for (int c = 0; c < 3; c++)
+                Assert.Equal(bn.Scale.Value[c] * (x[r * 3 + c] - mean[c]) / Math.Sqrt(variance[c] + 1e-5) + bn.Shift.Value[c], y[r * 3 + c], 1e-5);
+
+        // In inference a row's output does not depend on the other rows of the batch; in training it does.
+        var single = new float[3];
+        bn.Forward(x.AsSpan(0, 3), 1, single, training: false);
+        Assert.Equal(y.AsSpan(0, 3).ToArray(), single);
+        var pair = new float[6];
+        bn.Forward(x.AsSpan(0, 6), 2, pair, training: true);
+        Assert.NotEqual(y.AsSpan(0, 3).ToArray(), pair.AsSpan(0, 3).ToArray());
+    }
+
+    [Fact]
+    public void Training_OnOneValuePerChannel_Throws()
+    {
+        var bn = new BatchNorm(4);
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => bn.Forward(new float[4], 1, new float[4], training: true)).ParamName);
+        bn.Forward(new float[4], 1, new float[4], training: false);
+        Assert.Throws<InvalidOperationException>(() => bn.Backward(new float[4], new float[4]));
+    }
+
+    [Fact]
+    public void InvalidSettings_NameTheParameter()
+    {
+        Assert.Equal("features", Assert.ThrowsAny<ArgumentException>(() => new BatchNorm(0)).ParamName);
+        Assert.Equal("momentum", Assert.ThrowsAny<ArgumentException>(() => new BatchNorm(3, momentum: 0f)).ParamName);
+        Assert.Equal("momentum", Assert.ThrowsAny<ArgumentException>(() => new BatchNorm(3, momentum: float.NaN)).ParamName);
+        Assert.Equal("epsilon", Assert.ThrowsAny<ArgumentException>(() => new BatchNorm(3, epsilon: 0f)).ParamName);
+    }
+
+    [Fact]
+    public void SameResults_AtOneAndTwoThreads()
+    {
+        var shape = new ImageShape(6, 4, 4);
+        float[] x = RandomValues(10 * shape.Size, 38), dy = RandomValues(10 * shape.Size, 39);
+        (float[], float[], float[]) Run(int threads)
+        {
+            var bn = new BatchNorm(shape, threads: threads);
+            var y = new float[x.Length];
+            var dx = new float[x.Length];
+            bn.Forward(x, 10, y, training: true);
+            bn.Backward(dy, dx);
+            return (y, dx, bn.Scale.Gradient);
+        }
+        var (y1, dx1, dg1) = Run(1);
+        var (y2, dx2, dg2) = Run(2);
+        Assert.Equal(y1, y2);
+        Assert.Equal(dx1, dx2);
+        Assert.Equal(dg1, dg2);
+    }
+
+    private static double[] Channel(float[] values, int rows, int c)
+    {
+        var result = new List<double>();
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < 6; k++) result.Add(values[r * 12 + c * 6 + k]);
+        return [.. result];
+    }
+}

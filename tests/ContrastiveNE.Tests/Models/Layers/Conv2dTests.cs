@@ -1,0 +1,140 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Models.Layers;
+using static ContrastiveNE.Tests.Models.Layers.LayerGradientCheck;
+
+namespace ContrastiveNE.Tests.Models.Layers;
+
+public class Conv2dTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        // channels, height, width, out channels, kernel height, kernel width, stride, padding
+        { 1, 5, 5, 2, 1, 1, 1, 0 },
+        { 2, 7, 6, 3, 3, 3, 1, 1 },
+        { 3, 8, 8, 4, 3, 3, 2, 1 },
+        { 2, 9, 7, 3, 5, 5, 1, 2 },
+        { 1, 6, 6, 2, 5, 5, 2, 0 },
+        { 4, 5, 5, 8, 3, 3, 1, 0 },
+        { 2, 6, 7, 3, 2, 3, 1, 1 },
+        { 3, 10, 9, 2, 3, 3, 3, 2 },
+        { 1, 4, 4, 1, 1, 1, 2, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Forward_MatchesDirectConvolution(int c, int h, int w, int outC, int kh, int kw, int stride, int padding)
+    {
+        var shape = new ImageShape(c, h, w);
+        var conv = new Conv2d(shape, outC, kh, kw, stride, padding, seed: 3);
+        const int rows = 3;
+        float[] x = RandomValues(rows * shape.Size, 11);
+        var y = new float[rows * conv.OutputDimension];
+        conv.Forward(x, rows, y, training: false);
+
+        double[] expected = ConvReference.Convolve(x, rows, shape, conv.Weight.Value, conv.Bias!.Value, outC, kh, kw, stride, padding, out int outH, out int outW);
+        Assert.Equal(new ImageShape(outC, outH, outW), conv.OutputShape);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"output {i}: {y[i]} vs {expected[i]}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_MatchesFiniteDifferences(int c, int h, int w, int outC, int kh, int kw, int stride, int padding)
+    {
+        var shape = new ImageShape(c, h, w);
+        var conv = new Conv2d(shape, outC, kh, kw, stride, padding, seed: 4);
+        const int rows = 2;
+        Check(conv, RandomValues(rows * shape.Size, 12), rows);
+    }
+
+    [Fact]
+    public void ManyChunks_MatchDirectConvolution_AndGradientsAccumulateOverChunks()
+    {
+        // 28 × 28 outputs give chunks of 2 images, so 11 rows take six GEMMs, the last one partial.
+        var shape = new ImageShape(1, 28, 28);
+        var conv = new Conv2d(shape, 3, 3, padding: 1, seed: 5, bias: false);
+        const int rows = 11;
+        float[] x = RandomValues(rows * shape.Size, 13);
+        var y = new float[rows * conv.OutputDimension];
+        conv.Forward(x, rows, y, training: true);
+        double[] expected = ConvReference.Convolve(x, rows, shape, conv.Weight.Value, null, 3, 3, 3, 1, 1, out _, out _);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"output {i}");
+        Assert.Single(conv.Parameters);
+
+        // With an all-ones output gradient, ∂L/∂w[co,0,i,j] = Σ over images and output pixels of the tapped input.
+        var ones = new float[y.Length];
+        Array.Fill(ones, 1f);
+        conv.Backward(ones, Span<float>.Empty);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double sum = 0;
+                for (int r = 0; r < rows; r++)
+                    for (int oy = 0; oy < 28; oy++)
+                        for (int ox = 0; ox < 28; ox++)
+                        {
+                            int iy = oy - 1 + i, ix = ox - 1 + j;
+                            if (iy >= 0 && iy < 28 && ix >= 0 && ix < 28) sum += x[r * 784 + iy * 28 + ix];
+                        }
+                for (int co = 0; co < 3; co++)
+                    Assert.Equal(sum, conv.Weight.Gradient[co * 9 + i * 3 + j], 1e-3 * (1 + Math.Abs(sum)));
+            }
+    }
+
+    [Fact]
+    public void SameResults_AtOneAndTwoThreads()
+    {
+        var shape = new ImageShape(2, 12, 12);
+        const int rows = 40;
+        float[] x = RandomValues(rows * shape.Size, 14);
+        float[] dy = RandomValues(rows * 4 * 144, 15);
+        (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
+        {
+            var conv = new Conv2d(shape, 4, 3, padding: 1, seed: 6, threads: threads);
+            var y = new float[rows * conv.OutputDimension];
+            var dx = new float[x.Length];
+            conv.Forward(x, rows, y, training: true);
+            conv.Backward(dy, dx);
+            return (y, dx, conv.Weight.Gradient, conv.Bias!.Gradient);
+        }
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        Assert.Equal(one.Dw, two.Dw);
+        Assert.Equal(one.Db, two.Db);
+    }
+
+    [Fact]
+    public void Initialisation_IsUniformWithinPyTorchBound_AndSeeded()
+    {
+        var shape = new ImageShape(4, 6, 6);
+        var a = new Conv2d(shape, 16, 3, seed: 9);
+        var b = new Conv2d(shape, 16, 3, seed: 9);
+        var other = new Conv2d(shape, 16, 3, seed: 10);
+        float bound = 1f / MathF.Sqrt(4 * 9);
+        Assert.All(a.Weight.Value, v => Assert.InRange(v, -bound, bound));
+        Assert.All(a.Bias!.Value, v => Assert.InRange(v, -bound, bound));
+        Assert.Equal(a.Weight.Value, b.Weight.Value);
+        Assert.NotEqual(a.Weight.Value, other.Weight.Value);
+        // Uniform on ±bound has mean square bound²/3.
+        double meanSquare = a.Weight.Value.Average(v => (double)v * v);
+        Assert.InRange(meanSquare, 0.8 * bound * bound / 3, 1.2 * bound * bound / 3);
+    }
+
+    [Fact]
+    public void InvalidSettings_NameTheParameter()
+    {
+        var shape = new ImageShape(1, 5, 5);
+        Assert.Equal("outChannels", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(shape, 0, 3)).ParamName);
+        Assert.Equal("kernelHeight", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(shape, 2, 0)).ParamName);
+        Assert.Equal("kernelHeight", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(shape, 2, 7)).ParamName);
+        Assert.Equal("stride", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(shape, 2, 3, stride: 0)).ParamName);
+        Assert.Equal("padding", Assert.ThrowsAny<ArgumentException>(() => new Conv2d(shape, 2, 3, padding: -1)).ParamName);
+        var conv = new Conv2d(shape, 2, 3);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => conv.Forward(new float[24], 1, new float[18], true)).ParamName);
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => conv.Forward(new float[25], 1, new float[17], true)).ParamName);
+        Assert.Throws<InvalidOperationException>(() => new Conv2d(shape, 2, 3).Backward(new float[18], new float[25]));
+    }
+}
