@@ -41,7 +41,6 @@ public class CneOptionsTests
         { nameof(CneOptions.Dimensions), new CneOptions { Dimensions = 0 } },
         { nameof(CneOptions.SaveFrequency), new CneOptions { SaveFrequency = 0 } },
         { nameof(CneOptions.HiddenLayers), new CneOptions { HiddenLayers = [100, 0] } },
-        { nameof(CneOptions.Parametric), new CneOptions { Parametric = true } },
     };
 
     [Theory]
