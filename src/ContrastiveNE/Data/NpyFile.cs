@@ -1,63 +1,237 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ContrastiveNE.Data;
 
-/// <summary>Reads and writes NumPy <c>.npy</c> files.</summary>
+/// <summary>
+/// Reads and writes NumPy <c>.npy</c> files (format versions 1.0, 2.0 and 3.0).
+/// </summary>
+/// <remarks>
+/// Readable element types: bool (<c>b1</c>), <c>u1 i1 u2 i2 u4 i4 u8 i8 f2 f4 f8</c>, in either byte order;
+/// values are converted to float32. Fortran-ordered 2-D arrays are transposed into row-major order.
+/// Every problem raises a <see cref="InvalidDataException"/> (an <see cref="InvalidDataException"/>) naming the
+/// file and, for bad values, the row and column.
+/// </remarks>
 public static class NpyFile
 {
-    /// <summary>Reads a 2-D (or 1-D, as one column) array as a float32 matrix.</summary>
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads a 2-D array (or a 1-D array, as one column) as a float32 matrix of finite values.</summary>
+    /// <param name="path">The <c>.npy</c> file.</param>
     public static Matrix ReadMatrix(string path)
     {
-        var (shape, values) = Read(path);
-        return shape.Length switch
-        {
-            1 => new Matrix(shape[0], 1, values),
-            2 => new Matrix(shape[0], shape[1], values),
-            _ => throw new InvalidDataException($"{path}: expected a 1-D or 2-D array, found {shape.Length} dimensions."),
-        };
+        using var stream = OpenRead(path);
+        return ReadMatrix(stream, path);
     }
 
-    /// <summary>Reads a 1-D integer array of labels.</summary>
+    /// <summary>Reads a 2-D array (or a 1-D array, as one column) from a stream, e.g. an embedded resource.</summary>
+    /// <param name="stream">Positioned at the start of the <c>.npy</c> content.</param>
+    /// <param name="name">How the source is named in error messages.</param>
+    public static Matrix ReadMatrix(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var array = ReadArray(stream, name);
+        int rows = array.Shape[0], columns = array.Shape.Length == 2 ? array.Shape[1] : 1;
+        var values = new float[checked(rows * columns)];
+        array.Decode<float>(values);
+        if (array.FortranOrder && array.Shape.Length == 2) values = TransposeFortran(values, rows, columns);
+        var matrix = new Matrix(rows, columns, values);
+        DataChecks.EnsureFinite(matrix, name);
+        return matrix;
+    }
+
+    /// <summary>Reads integer class labels: a 1-D array (or an n × 1 array) of integral values.</summary>
+    /// <param name="path">The <c>.npy</c> file.</param>
     public static int[] ReadLabels(string path)
     {
-        var (shape, values) = Read(path);
-        if (shape.Length != 1 && !(shape.Length == 2 && shape[1] == 1))
-            throw new InvalidDataException($"{path}: labels must be a 1-D array.");
+        using var stream = OpenRead(path);
+        return ReadLabels(stream, path);
+    }
+
+    /// <summary>Reads integer class labels from a stream, e.g. an embedded resource.</summary>
+    /// <param name="stream">Positioned at the start of the <c>.npy</c> content.</param>
+    /// <param name="name">How the source is named in error messages.</param>
+    public static int[] ReadLabels(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var array = ReadArray(stream, name);
+        if (array.Shape.Length == 2 && array.Shape[1] != 1)
+            throw DataError.Create(name, $"labels must be a 1-D array (or n × 1), found shape ({array.Shape[0]}, {array.Shape[1]}).");
+        // Doubles hold every integer up to 2^53 exactly, so integral labels of any dtype survive the trip.
+        var values = new double[array.Shape[0]];
+        array.Decode<double>(values);
         var labels = new int[values.Length];
-        for (int i = 0; i < labels.Length; i++) labels[i] = (int)values[i];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (v != Math.Floor(v) || v < int.MinValue || v > int.MaxValue)
+                throw DataError.Create(name, $"the label {v} is not an integer in the 32-bit range.", i, 0);
+            labels[i] = (int)v;
+        }
         return labels;
     }
 
-    private static (int[] Shape, float[] Values) Read(string path)
+    /// <summary>Writes a matrix as a little-endian float32 (<c>&lt;f4</c>) 2-D array, atomically.</summary>
+    public static void Write(string path, Matrix matrix)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
-            throw new InvalidDataException($"{path}: not a .npy file (bad magic).");
-        int major = bytes[6];
-        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        int start = major == 1 ? 10 : 12;
-        string header = Encoding.ASCII.GetString(bytes, start, headerLength);
-        string descr = Between(header, "'descr':", ",").Trim().Trim('\'');
-        string shapeText = Between(header, "'shape':", ")").Trim().TrimStart('(');
-        int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        var values = new float[count];
-        var data = bytes.AsSpan(start + headerLength);
-        switch (descr)
-        {
-            case "|u1": for (long i = 0; i < count; i++) values[i] = data[(int)i]; break;
-            case "<f4": for (long i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(int)(i * 4)..]); break;
-            case "<i8": for (long i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(int)(i * 8)..]); break;
-            default: throw new InvalidDataException($"{path}: unsupported dtype '{descr}'.");
-        }
-        return (shape, values);
+        ArgumentNullException.ThrowIfNull(matrix);
+        AtomicFile.Write(path, s => Write(s, matrix));
     }
 
-    private static string Between(string s, string from, string to)
+    /// <summary>Writes a matrix as a little-endian float32 (<c>&lt;f4</c>) 2-D array to a stream.</summary>
+    public static void Write(Stream stream, Matrix matrix)
     {
-        int a = s.IndexOf(from, StringComparison.Ordinal) + from.Length;
-        int b = s.IndexOf(to, a, StringComparison.Ordinal);
-        return s[a..b];
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(matrix);
+        WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", MemoryMarshal.AsBytes(matrix.Data.AsSpan()));
+    }
+
+    /// <summary>Writes integer labels as a little-endian int32 (<c>&lt;i4</c>) 1-D array, atomically.</summary>
+    public static void WriteLabels(string path, ReadOnlySpan<int> labels)
+    {
+        int[] copy = labels.ToArray();
+        AtomicFile.Write(path, s => WriteArray(s, "<i4", $"({copy.Length},)", MemoryMarshal.AsBytes(copy.AsSpan())));
+    }
+
+    /// <summary>
+    /// Writes a row-major <paramref name="rows"/> × <paramref name="columns"/> table of integers (e.g. neighbour
+    /// indices) as a little-endian int32 (<c>&lt;i4</c>) 2-D array, atomically.
+    /// </summary>
+    public static void WriteInt32(string path, int rows, int columns, ReadOnlySpan<int> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (values.Length != (long)rows * columns)
+            throw new ArgumentException($"A {rows} × {columns} table needs {(long)rows * columns} values, got {values.Length}.", nameof(values));
+        int[] copy = values.ToArray();
+        AtomicFile.Write(path, s => WriteArray(s, "<i4", $"({rows}, {columns})", MemoryMarshal.AsBytes(copy.AsSpan())));
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    private static void WriteArray(Stream stream, string descr, string shape, ReadOnlySpan<byte> data)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Writing .npy files needs a little-endian machine.");
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        // Version 1.0 unless the header exceeds its 16-bit length field. The whole preamble is padded with spaces
+        // to a multiple of 64 bytes and ends in '\n', as NumPy writes it, so the data starts aligned.
+        int version = dict.Length + 1 + 10 > ushort.MaxValue ? 2 : 1;
+        int preamble = version == 1 ? 10 : 12;
+        int total = (preamble + dict.Length + 1 + 63) / 64 * 64;
+        string header = dict.PadRight(total - preamble - 1) + "\n";
+        Span<byte> head = stackalloc byte[12];
+        Magic.CopyTo(head);
+        head[6] = (byte)version;
+        head[7] = 0;
+        if (version == 1) BinaryPrimitives.WriteUInt16LittleEndian(head[8..], (ushort)header.Length);
+        else BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)header.Length);
+        stream.Write(head[..preamble]);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        stream.Write(data);
+    }
+
+    private static float[] TransposeFortran(float[] values, int rows, int columns)
+    {
+        // Fortran order stores column j contiguously: element (i, j) is at j * rows + i.
+        var result = new float[values.Length];
+        for (int j = 0; j < columns; j++)
+            for (int i = 0; i < rows; i++)
+                result[i * columns + j] = values[j * rows + i];
+        return result;
+    }
+
+    private static NpyArray ReadArray(Stream stream, string name)
+    {
+        Span<byte> pre = stackalloc byte[12];
+        int got = ReadFully(stream, pre[..10]);
+        if (got < 6 || !pre[..6].SequenceEqual(Magic))
+            throw DataError.Create(name, "not a .npy file (the magic string \\x93NUMPY is missing).");
+        if (got < 10) throw DataError.Create(name, "the file is truncated inside the .npy preamble.");
+        int major = pre[6];
+        long headerLength;
+        if (major == 1) headerLength = BinaryPrimitives.ReadUInt16LittleEndian(pre[8..]);
+        else if (major is 2 or 3)
+        {
+            if (ReadFully(stream, pre[10..12]) < 2) throw DataError.Create(name, "the file is truncated inside the .npy preamble.");
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(pre[8..]);
+        }
+        else throw DataError.Create(name, $"unsupported .npy format version {major}.{pre[7]} (1.0, 2.0 and 3.0 are supported).");
+        if (headerLength > 1 << 20) throw DataError.Create(name, $"the .npy header claims {headerLength} bytes, which is not plausible.");
+        var headerBytes = new byte[headerLength];
+        if (ReadFully(stream, headerBytes) < headerLength)
+            throw DataError.Create(name, "the file is truncated inside the .npy header.");
+        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+        var (descr, fortran, shape) = NpyHeader.Parse(header, name);
+        var type = NpyElementType.Parse(descr, name);
+
+        if (shape.Length is 0 or > 2)
+            throw DataError.Create(name, $"expected a 1-D or 2-D array, found {shape.Length} dimensions.");
+        foreach (long extent in shape)
+            if (extent == 0) throw DataError.Create(name, $"the array is empty (shape ({string.Join(", ", shape)})).");
+        long count = 1;
+        foreach (long extent in shape) count *= extent;
+        if (shape[0] > int.MaxValue || count * type.Size > Array.MaxLength)
+            throw DataError.Create(name, $"the array of shape ({string.Join(", ", shape)}) is too large to load.");
+        var data = new byte[count * type.Size];
+        int read = ReadFully(stream, data);
+        if (read < data.Length)
+            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", shape)}) of '{descr}' needs {data.Length} data bytes, found {read}.");
+        return new NpyArray(Array.ConvertAll(shape, e => (int)e), fortran, type, data);
+    }
+
+    private static int ReadFully(Stream stream, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = stream.Read(buffer[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private sealed record NpyArray(int[] Shape, bool FortranOrder, NpyElementType Type, byte[] Data)
+    {
+        public void Decode<TOut>(Span<TOut> output) where TOut : struct, INumberBase<TOut>
+        {
+            if (Type.SwapBytes) SwapInPlace(Data, Type.Size);
+            switch (Type.Kind, Type.Size)
+            {
+                case ('b', 1): Convert<byte, TOut>(output, bools: true); break;
+                case ('u', 1): Convert<byte, TOut>(output); break;
+                case ('i', 1): Convert<sbyte, TOut>(output); break;
+                case ('u', 2): Convert<ushort, TOut>(output); break;
+                case ('i', 2): Convert<short, TOut>(output); break;
+                case ('u', 4): Convert<uint, TOut>(output); break;
+                case ('i', 4): Convert<int, TOut>(output); break;
+                case ('u', 8): Convert<ulong, TOut>(output); break;
+                case ('i', 8): Convert<long, TOut>(output); break;
+                case ('f', 2): Convert<Half, TOut>(output); break;
+                case ('f', 4): Convert<float, TOut>(output); break;
+                case ('f', 8): Convert<double, TOut>(output); break;
+                default: throw new InvalidOperationException("unreachable: element types are validated when parsed");
+            }
+        }
+
+        private void Convert<TIn, TOut>(Span<TOut> output, bool bools = false)
+            where TIn : unmanaged, INumberBase<TIn> where TOut : struct, INumberBase<TOut>
+        {
+            var input = MemoryMarshal.Cast<byte, TIn>(Data.AsSpan());
+            // NumPy treats any non-zero byte of a bool array as true.
+            if (bools) for (int i = 0; i < output.Length; i++) output[i] = TIn.IsZero(input[i]) ? TOut.Zero : TOut.One;
+            else for (int i = 0; i < output.Length; i++) output[i] = TOut.CreateTruncating(input[i]);
+        }
+
+        private static void SwapInPlace(byte[] data, int size)
+        {
+            for (int i = 0; i < data.Length; i += size) data.AsSpan(i, size).Reverse();
+        }
     }
 }

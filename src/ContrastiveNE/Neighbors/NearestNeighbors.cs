@@ -9,9 +9,40 @@ public static class NearestNeighbors
     /// The k nearest neighbours of every row of <paramref name="data"/> among all rows, the row itself excluded by
     /// index (duplicates of it stay neighbours).
     /// </summary>
+    /// <remarks>
+    /// <see cref="KnnMethod.Auto"/> searches exactly when n ≤ <see cref="AutoExactLimit"/> (10,000 rows) and with
+    /// <see cref="NNDescent"/> (default options) above: up to that size the exact search takes about as long as the
+    /// approximate one and is never wrong; beyond it the exact cost grows as n² while NN-descent grows about as
+    /// n·log n.
+    /// </remarks>
+    /// <param name="data">The points, one per row; every value finite.</param>
+    /// <param name="k">Neighbours per point, 1 ≤ k &lt; rows.</param>
+    /// <param name="method">Exact, approximate, or chosen by size (the default; see remarks).</param>
+    /// <param name="metric">Euclidean (the default), or cosine as Euclidean distance between L2-normalised rows.</param>
+    /// <param name="seed">Seed of the approximate search (the exact search does not use it).</param>
+    /// <param name="threads">Worker threads; ≤ 0 means all processors. Does not change the result.</param>
+    /// <param name="progress">Receives the fraction done (approximate search).</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    /// <exception cref="ArgumentException">k &lt; 1 or k ≥ n, a non-finite value, or an all-zero row under cosine.</exception>
     public static KnnResult Search(Matrix data, int k, KnnMethod method = KnnMethod.Auto, DistanceMetric metric = DistanceMetric.Euclidean,
         int seed = 0, int threads = 0, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
-        => Exact(data, k, metric, threads, null, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        bool exact = method switch
+        {
+            KnnMethod.Exact => true,
+            KnnMethod.Approximate => false,
+            KnnMethod.Auto => data.Rows <= AutoExactLimit,
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown kNN method."),
+        };
+        if (!exact) return new NNDescent().Search(data, k, metric, seed, threads, progress, cancellationToken);
+        var result = Exact(data, k, metric, threads, null, cancellationToken);
+        progress?.Report(1.0);
+        return result;
+    }
+
+    /// <summary>The largest number of rows that <see cref="KnnMethod.Auto"/> searches exactly (10,000).</summary>
+    public const int AutoExactLimit = 10_000;
 
     /// <summary>
     /// Exact neighbours of the rows listed in <paramref name="queryRows"/> (all rows when null) among all rows of

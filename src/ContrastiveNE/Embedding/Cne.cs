@@ -1,0 +1,125 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Models;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Randomness;
+using ContrastiveNE.Training;
+
+namespace ContrastiveNE.Embedding;
+
+/// <summary>
+/// Contrastive neighbour embedding (the reference's CNE; SPEC §1): data → kNN graph → initialisation → epochs of
+/// shuffled edge batches → embedding. The options describe what to compute; <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>
+/// returns a <see cref="CneEmbedding"/> that holds the run and can continue it.
+/// </summary>
+public sealed class Cne
+{
+    /// <summary>Creates the estimator; the options are validated here, before any work.</summary>
+    /// <param name="options">The settings (null: all defaults).</param>
+    public Cne(CneOptions? options = null)
+    {
+        Options = options ?? new CneOptions();
+        Options.Validate();
+        if (Options.Parametric)
+            throw new ArgumentException("The parametric mode is not part of this estimator; use the network model with ContrastiveTrainer.", nameof(CneOptions.Parametric));
+    }
+
+    /// <summary>The validated options.</summary>
+    public CneOptions Options { get; }
+
+    /// <summary>
+    /// Embeds the rows of <paramref name="data"/>: builds the kNN graph (k = <see cref="CneOptions.K"/>), initialises
+    /// (PCA unless <paramref name="initialization"/> is given) and optimises, with early exaggeration where SPEC §3 says.
+    /// </summary>
+    /// <param name="data">n × D data, finite.</param>
+    /// <param name="initialization">Optional n × d starting positions (copied).</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="snapshots">Called before the first epoch (epoch −1) and after every epoch e with e mod SaveFrequency = 0, with a copy of the positions.</param>
+    /// <param name="cancellationToken">Stops within one batch; the result then holds the partial embedding and <see cref="CneEmbedding.Cancelled"/>.</param>
+    public CneEmbedding Fit(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.EnsureFinite(nameof(data));
+        if (data.Rows < 2) throw new ArgumentException($"At least 2 rows are needed, got {data.Rows}.", nameof(data));
+        if (Options.K >= data.Rows)
+            throw new ArgumentOutOfRangeException(nameof(CneOptions.K), Options.K, $"K must be below the number of rows ({data.Rows}).");
+        CheckInitialization(initialization, data.Rows);
+        var knn = NearestNeighbors.Search(data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+        var graph = knn.ToGraph();
+        var start = initialization?.Clone() ?? DefaultInitialization(data);
+        return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>
+    /// Embeds the nodes of a user's <paramref name="graph"/> (n = its node count). Without an initialisation the
+    /// positions start as seeded Gaussian noise scaled to unit standard deviation of the first column.
+    /// </summary>
+    /// <param name="graph">The neighbour graph; only its pattern is used.</param>
+    /// <param name="initialization">Optional n × d starting positions (copied).</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
+    /// <param name="cancellationToken">Stops within one batch, leaving a usable partial result.</param>
+    public CneEmbedding Fit(NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (graph.EdgeCount == 0) throw new ArgumentException("The graph has no edges.", nameof(graph));
+        CheckInitialization(initialization, graph.NodeCount);
+        var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
+        return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>Fits and returns the embedding matrix.</summary>
+    /// <inheritdoc cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>
+    public Matrix FitTransform(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+        => Fit(data, initialization, progress, snapshots, cancellationToken).Embedding;
+
+    private void CheckInitialization(Matrix? initialization, int n)
+    {
+        if (initialization == null) return;
+        if (initialization.Rows != n || initialization.Columns != Options.Dimensions)
+            throw new ArgumentException($"The initialisation is {initialization.Rows} × {initialization.Columns}; {n} × {Options.Dimensions} is needed.", nameof(initialization));
+        initialization.EnsureFinite(nameof(initialization));
+    }
+
+    private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    {
+        var table = new EmbeddingTable(start, Options.Threads);
+        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
+        var trainer = new ContrastiveTrainer(table, source, Options, () => table.Positions.Clone());
+        var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
+        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
+        snapshots?.Invoke(-1, table.Positions.Clone());
+        int early = spectrum.EarlyValue is null ? 0 : spectrum.EarlyEpochs;
+        if (early > 0)
+        {
+            result.RunPhase(early, spectrum.EarlyValue!.Value, progress, snapshots, token);
+            if (result.Cancelled) return result;
+        }
+        result.RunPhase(Options.Epochs - early, spectrum.Value, progress, snapshots, token);
+        return result;
+    }
+
+    private Matrix DefaultInitialization(Matrix data) => RandomInitialization(data.Rows);
+
+    private Matrix RandomInitialization(int n)
+    {
+        var m = new Matrix(n, Options.Dimensions);
+        var random = Xoshiro256.Create(unchecked((ulong)Options.Seed), 0x1A17UL);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)random.NextGaussian();
+        ScaleFirstColumnToUnitStd(m);
+        return m;
+    }
+
+    /// <summary>Divides every value by the population standard deviation of the first column (SPEC §1.3).</summary>
+    internal static void ScaleFirstColumnToUnitStd(Matrix m)
+    {
+        double mean = 0, sq = 0;
+        for (int i = 0; i < m.Rows; i++) mean += m[i, 0];
+        mean /= m.Rows;
+        for (int i = 0; i < m.Rows; i++) { double t = m[i, 0] - mean; sq += t * t; }
+        double std = Math.Sqrt(sq / m.Rows);
+        if (std > 0) for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(m.Data[i] / std);
+    }
+}

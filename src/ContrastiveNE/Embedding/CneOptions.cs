@@ -1,0 +1,186 @@
+using ContrastiveNE.Losses;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Optimization;
+
+namespace ContrastiveNE.Embedding;
+
+/// <summary>
+/// Everything that defines a contrastive neighbour embedding (SPEC §1–§3, §5), with the reference's defaults written
+/// once, here. Immutable; <see cref="Validate"/> (called by <see cref="Cne"/> before any work) rejects bad values with
+/// an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the option's name.
+/// </summary>
+public sealed record CneOptions
+{
+    /// <summary>The loss (default <see cref="LossMode.InfoNce"/>).</summary>
+    public LossMode Loss { get; init; } = LossMode.InfoNce;
+
+    /// <summary>The similarity (default <see cref="SimilarityMetric.Euclidean"/>, the Cauchy kernel).</summary>
+    public SimilarityMetric Metric { get; init; } = SimilarityMetric.Euclidean;
+
+    /// <summary>
+    /// The spectrum position s (0 t-SNE-like, 1 UMAP-like; outside [0, 1] extrapolates). Takes precedence over
+    /// <see cref="ZBar"/>, <see cref="NegSpec"/> and <see cref="InceSpec"/>. Default null: neg uses neg_spec = 1,
+    /// InfoNCE uses s = 0.
+    /// </summary>
+    public double? S { get; init; }
+
+    /// <summary>Expert override for neg: the fixed normaliser Z̄ (&gt; 0); below <see cref="S"/>, above <see cref="NegSpec"/>. Default null.</summary>
+    public double? ZBar { get; init; }
+
+    /// <summary>Expert override for neg: the noise constant c of ξ = q/(q + c) (&gt; 0). Default null (1 when nothing is given).</summary>
+    public double? NegSpec { get; init; }
+
+    /// <summary>Expert override for InfoNCE: ρ, the inverse weight of the normaliser (&gt; 0); below <see cref="S"/>. Default null.</summary>
+    public double? InceSpec { get; init; }
+
+    /// <summary>Negatives per head, ≥ 1, or −1 for the full batch (default 5).</summary>
+    public int NegativeSamples { get; init; } = 5;
+
+    /// <summary>Edges per batch, ≥ 1 (default 32768).</summary>
+    public int BatchSize { get; init; } = 32768;
+
+    /// <summary>Epochs, ≥ 0 (default 200).</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Learning rate &gt; 0; null (default) means 1.0 non-parametric, 0.001 parametric.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The learning-rate schedule (default <see cref="LearningRateSchedule.Linear"/>).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Linear;
+
+    /// <summary>Floor of the linear schedule as a fraction of the learning rate, in [0, 1] (default 0).</summary>
+    public double LrMinFactor { get; init; }
+
+    /// <summary>Epochs of linear warm-up, ≥ 0 and below <see cref="Epochs"/> (default 0).</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>Learning rate the warm-up starts from, ≥ 0 (default 0).</summary>
+    public double WarmupLearningRate { get; init; }
+
+    /// <summary>The optimiser (default <see cref="OptimizerKind.Sgd"/>).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>SGD momentum in [0, 1) (default 0).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Weight decay ≥ 0 (default 0).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Gradient value clipping bound &gt; 0; null switches clipping off (default 4).</summary>
+    public double? ClipValue { get; init; } = 4.0;
+
+    /// <summary>How batch terms combine (default <see cref="LossAggregation.Sum"/>).</summary>
+    public LossAggregation Aggregation { get; init; } = LossAggregation.Sum;
+
+    /// <summary>eps of the Cauchy kernel 1/(eps + d²), &gt; 0 (default 1).</summary>
+    public double Eps { get; init; } = 1.0;
+
+    /// <summary>Temperature τ &gt; 0 of the cosine similarity; also κ = τ/base in InfoNCE (default 0.5).</summary>
+    public double Temperature { get; init; } = 0.5;
+
+    /// <summary>Whether log τ is trained (learning rate 0.001; cosine only) (default false).</summary>
+    public bool LearnableTemperature { get; init; }
+
+    /// <summary>Base temperature of κ = τ / base, &gt; 0 (default 1).</summary>
+    public double BaseTemperature { get; init; } = 1.0;
+
+    /// <summary>Lower clamp of logarithm arguments; null (default) means 1e-4 Euclidean, −∞ cosine.</summary>
+    public double? ClampLow { get; init; }
+
+    /// <summary>Upper clamp of logarithm arguments; null (default) means 1 Euclidean, +∞ cosine.</summary>
+    public double? ClampHigh { get; init; }
+
+    /// <summary>Early exaggeration for neg and InfoNCE when s is in force (default true; SPEC §3).</summary>
+    public bool EarlyExaggeration { get; init; } = true;
+
+    /// <summary>Neighbours per point of the kNN graph, ≥ 1 (default 15).</summary>
+    public int K { get; init; } = 15;
+
+    /// <summary>kNN search method (default <see cref="KnnMethod.Auto"/>).</summary>
+    public KnnMethod KnnMethod { get; init; } = KnnMethod.Auto;
+
+    /// <summary>Distance of the kNN graph in data space (default Euclidean).</summary>
+    public DistanceMetric KnnMetric { get; init; } = DistanceMetric.Euclidean;
+
+    /// <summary>Embedding dimension d ≥ 1 (default 2).</summary>
+    public int Dimensions { get; init; } = 2;
+
+    /// <summary>Seed of every random choice (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Threads; ≤ 0 means all processors (default 0). Results do not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Epochs between snapshot callbacks, ≥ 1 (default 25).</summary>
+    public int SaveFrequency { get; init; } = 25;
+
+    /// <summary>Train a network that maps data rows to positions instead of a table (default false).</summary>
+    public bool Parametric { get; init; }
+
+    /// <summary>Hidden layer widths of the parametric network (default 100, 100, 100).</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [100, 100, 100];
+
+    /// <summary>The learning rate in force: <see cref="LearningRate"/> or the mode's default.</summary>
+    public double EffectiveLearningRate => LearningRate ?? (Parametric ? 0.001 : 1.0);
+
+    /// <summary>The lower clamp in force.</summary>
+    public double EffectiveClampLow => ClampLow ?? (Metric == SimilarityMetric.Euclidean ? 1e-4 : double.NegativeInfinity);
+
+    /// <summary>The upper clamp in force.</summary>
+    public double EffectiveClampHigh => ClampHigh ?? (Metric == SimilarityMetric.Euclidean ? 1.0 : double.PositiveInfinity);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        Enum(Loss, nameof(Loss));
+        Enum(Metric, nameof(Metric));
+        Enum(Schedule, nameof(Schedule));
+        Enum(Optimizer, nameof(Optimizer));
+        Enum(Aggregation, nameof(Aggregation));
+        Enum(KnnMethod, nameof(KnnMethod));
+        Enum(KnnMetric, nameof(KnnMetric));
+        if (S is { } s && !double.IsFinite(s)) throw new ArgumentOutOfRangeException(nameof(S), s, "s must be finite.");
+        Positive(ZBar, nameof(ZBar));
+        Positive(NegSpec, nameof(NegSpec));
+        Positive(InceSpec, nameof(InceSpec));
+        if (NegativeSamples == 0 || NegativeSamples < -1)
+            throw new ArgumentOutOfRangeException(nameof(NegativeSamples), NegativeSamples, "NegativeSamples must be ≥ 1, or −1 for the full batch.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be ≥ 1.");
+        if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
+        Positive(LearningRate, nameof(LearningRate));
+        if (!(LrMinFactor >= 0 && LrMinFactor <= 1)) throw new ArgumentOutOfRangeException(nameof(LrMinFactor), LrMinFactor, "LrMinFactor must lie in [0, 1].");
+        if (WarmupEpochs < 0 || (WarmupEpochs > 0 && WarmupEpochs >= Epochs))
+            throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be ≥ 0 and below Epochs.");
+        if (!(WarmupLearningRate >= 0) || !double.IsFinite(WarmupLearningRate))
+            throw new ArgumentOutOfRangeException(nameof(WarmupLearningRate), WarmupLearningRate, "WarmupLearningRate must be finite and ≥ 0.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be finite and ≥ 0.");
+        Positive(ClipValue, nameof(ClipValue));
+        Positive(Eps, nameof(Eps));
+        Positive(Temperature, nameof(Temperature));
+        Positive(BaseTemperature, nameof(BaseTemperature));
+        if (LearnableTemperature && Metric != SimilarityMetric.Cosine)
+            throw new ArgumentException("A learnable temperature needs the cosine metric.", nameof(LearnableTemperature));
+        if (ClampLow is { } lo && double.IsNaN(lo)) throw new ArgumentOutOfRangeException(nameof(ClampLow), lo, "ClampLow must not be NaN.");
+        if (ClampHigh is { } hi && double.IsNaN(hi)) throw new ArgumentOutOfRangeException(nameof(ClampHigh), hi, "ClampHigh must not be NaN.");
+        if (!(EffectiveClampLow < EffectiveClampHigh))
+            throw new ArgumentOutOfRangeException(nameof(ClampHigh), ClampHigh, $"ClampHigh must exceed ClampLow ({EffectiveClampLow}).");
+        if (K < 1) throw new ArgumentOutOfRangeException(nameof(K), K, "K must be ≥ 1.");
+        if (Dimensions < 1) throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "Dimensions must be ≥ 1.");
+        if (SaveFrequency < 1) throw new ArgumentOutOfRangeException(nameof(SaveFrequency), SaveFrequency, "SaveFrequency must be ≥ 1.");
+        if (HiddenLayers is null) throw new ArgumentNullException(nameof(HiddenLayers));
+        foreach (int w in HiddenLayers)
+            if (w < 1) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), w, "Every hidden layer needs a width ≥ 1.");
+    }
+
+    private static void Enum<T>(T value, string name) where T : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} has no value {value}.");
+    }
+
+    private static void Positive(double? value, string name)
+    {
+        if (value is { } v && !(v > 0 && double.IsFinite(v)))
+            throw new ArgumentOutOfRangeException(name, v, $"{name} must be finite and > 0.");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ContrastiveNE.Linear;
+
+/// <summary>
+/// Packs operands into the layout the micro-kernels stream: a block of op(B) (kc rows × w columns) becomes
+/// ⌈w / NR⌉ strips, strip s holding kc rows of NR contiguous values (zero past column w), so the kernel reads B
+/// with unit stride from an L1-resident strip. A is read in place except for a last panel with fewer than MR rows,
+/// which is copied into a zero-padded MR-wide panel so the kernel never reads past the matrix.
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    [ThreadStatic] private static float[]? t_panelB;
+    [ThreadStatic] private static float[]? t_panelA;
+
+    /// <summary>This thread's 64-byte-aligned B buffer of at least <paramref name="floats"/> values (reused across calls).</summary>
+    public static float* BufferB(int floats) => Aligned(ref t_panelB, floats);
+
+    /// <summary>This thread's 64-byte-aligned buffer for an edge panel of A.</summary>
+    public static float* BufferA(int floats) => Aligned(ref t_panelA, floats);
+
+    private static float* Aligned(ref float[]? buffer, int floats)
+    {
+        // Pinned, so the raw pointer stays valid for the thread's lifetime; 16 spare floats allow 64-byte alignment.
+        if (buffer == null || buffer.Length < floats + 16)
+            buffer = GC.AllocateUninitializedArray<float>(Math.Max(floats + 16, 1024), pinned: true);
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((p + 63) & ~(nint)63);
+    }
+
+    /// <summary>
+    /// Packs op(B)[p0 … p0+kc, j0 … j0+w] into strips of <paramref name="nr"/> columns at <paramref name="dst"/>;
+    /// strip s starts at dst + s·kc·nr.
+    /// </summary>
+    public static void PackB(Transpose transB, float* b, nint ldb, int p0, int kc, int j0, int w, int nr, float* dst)
+    {
+        for (int js = 0; js < w; js += nr)
+        {
+            int width = Math.Min(nr, w - js);
+            float* strip = dst + (nint)(js / nr) * kc * nr;
+            if (transB == Transpose.No)
+            {
+                // op(B) rows are stored rows: each packed row is one contiguous copy.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (p0 + p) * ldb + j0 + js;
+                    float* row = strip + p * nr;
+                    new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(row, width));
+                    for (int jj = width; jj < nr; jj++) row[jj] = 0;
+                }
+            }
+            else
+            {
+                // op(B) column j is stored row j: read it contiguously, scatter with stride nr.
+                for (int jj = 0; jj < width; jj++)
+                {
+                    float* src = b + (j0 + js + jj) * ldb + p0;
+                    for (int p = 0; p < kc; p++) strip[p * nr + jj] = src[p];
+                }
+                for (int jj = width; jj < nr; jj++)
+                    for (int p = 0; p < kc; p++) strip[p * nr + jj] = 0;
+            }
+        }
+    }
+
+    /// <summary>Copies the strided view a[i·rs + p·cs] (mr rows, kc columns) into an MR-wide panel, rows past mr zero.</summary>
+    public static void PackEdgeA(float* a, nint rs, nint cs, int mr, int kc, int mrFull, float* dst)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            float* col = dst + p * mrFull;
+            for (int i = 0; i < mr; i++) col[i] = a[i * rs + p * cs];
+            for (int i = mr; i < mrFull; i++) col[i] = 0;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ContrastiveNE.Randomness;
+using ContrastiveNE.Threading;
+
+namespace ContrastiveNE.Losses;
+
+/// <summary>
+/// The loss and feature gradient of one batch of 2b feature rows (SPEC §2): for every head its positive and its
+/// negatives (drawn inside the kernel), the row-wise loss, and the gradient with respect to all 2b rows.
+/// </summary>
+/// <remarks>
+/// Ownership: heads are split into at most <see cref="MaxUnits"/> fixed units (their number depends on b only).
+/// Head i writes the gradient rows i and i + b itself — no other head has them as head or positive. What a head
+/// pushes onto its negatives goes into its unit's private 2b × d buffer; the buffers are then added to the owned rows
+/// in unit order. Every unit draws from its own random stream, derived from (seed, batch stream, unit). Hence the
+/// result is bit-identical at any thread count.
+/// </remarks>
+internal sealed class BatchLoss
+{
+    /// <summary>Upper bound on the number of work units of a batch (and of private accumulation buffers).</summary>
+    public const int MaxUnits = 4;
+
+    private const int HeadsPerUnit = 8192;
+    private const int ReduceGrain = 16384;
+    private const float TemperatureFloor = 0.02f;
+
+    private readonly LossMode _mode;
+    private readonly SimilarityMetric _metric;
+    private readonly int _negativeSamples;
+    private readonly float _eps, _baseTemperature, _clampLow, _clampHigh;
+    private readonly LossAggregation _aggregation;
+    private readonly Unit[] _units = new Unit[MaxUnits];
+    private float[] _unitRows = [], _inverseNorms = [];
+
+    private sealed class Unit
+    {
+        public float[] Accumulator = [];
+        public float[] Q = [], Dq = [];
+        public int[] Columns = [];
+        public double Loss, Spec, Temperature;
+    }
+
+    /// <summary>Fixes the loss configuration; per-batch values (spectrum, log Z, τ) come with each call.</summary>
+    public BatchLoss(LossMode mode, SimilarityMetric metric, int negativeSamples, float eps, float baseTemperature,
+        float clampLow, float clampHigh, LossAggregation aggregation)
+    {
+        _mode = mode;
+        _metric = metric;
+        _negativeSamples = negativeSamples;
+        _eps = eps;
+        _baseTemperature = baseTemperature;
+        _clampLow = clampLow;
+        _clampHigh = clampHigh;
+        _aggregation = aggregation;
+        for (int u = 0; u < MaxUnits; u++) _units[u] = new Unit();
+    }
+
+    /// <summary>The number of negatives per head for a batch of <paramref name="pairs"/> pairs.</summary>
+    public int NegativesFor(int pairs)
+    {
+        int all = 2 * pairs - 2;
+        return _negativeSamples < 0 || _negativeSamples >= all ? all : _negativeSamples;
+    }
+
+    private bool FullBatch(int pairs) => _negativeSamples < 0 || _negativeSamples >= 2 * pairs - 2;
+
+    /// <summary>
+    /// Evaluates the batch in <paramref name="features"/> (2b × d) and writes dℓ/dF into <paramref name="gradient"/>.
+    /// </summary>
+    /// <param name="features">The 2b feature rows, heads first.</param>
+    /// <param name="pairs">b.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="spec">neg_spec c (neg) or ince_spec ρ (InfoNCE); unused otherwise.</param>
+    /// <param name="logZ">log Z (nce).</param>
+    /// <param name="temperature">τ (cosine; also κ = τ/base for InfoNCE).</param>
+    /// <param name="seed">The user's seed.</param>
+    /// <param name="stream">This batch's stream number (derived from epoch and batch).</param>
+    /// <param name="gradient">Receives dℓ/dF, 2b × d.</param>
+    /// <param name="threads">Thread count.</param>
+    /// <param name="negativesGiven">m when <paramref name="columns"/> is given.</param>
+    /// <param name="columns">Explicit b × (m + 1) columns (positive first) instead of sampled negatives.</param>
+    public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0)
+    {
+        int b = pairs, d = dimension;
+        int m = columns != null ? negativesGiven : NegativesFor(b);
+        if (b == 0) return new BatchLossResult(0, 0, 0, m);
+        float tauEff = MathF.Max(temperature, TemperatureFloor);
+        bool floored = temperature < TemperatureFloor;
+        // The golden temperature-floor case pins this down: κ uses the raw τ, only the exponent sees the floor.
+        float kappa = temperature / _baseTemperature;
+        float c = _mode == LossMode.Nce ? MathF.Exp(logZ) * m : spec;
+        return _mode switch
+        {
+            LossMode.Neg or LossMode.Nce => WithSimilarity(new EstimatorLoss(c, _clampLow, _clampHigh)),
+            LossMode.Umap => WithSimilarity(new UmapLoss(_clampLow, _clampHigh)),
+            LossMode.InfoNce => WithSimilarity(new InfoNceLoss(kappa, spec, _clampLow, _clampHigh, includePositive: true)),
+            _ => WithSimilarity(new InfoNceLoss(kappa, spec, _clampLow, _clampHigh, includePositive: false)),
+        };
+
+        BatchLossResult WithSimilarity<TLoss>(TLoss loss) where TLoss : struct, IRowLoss
+        {
+            if (_metric == SimilarityMetric.Euclidean)
+                return WithColumns(loss, new CauchySimilarity(features, d, _eps));
+            Normalise(features, 2 * b, d);
+            return WithColumns(loss, new CosineSimilarity(_unitRows, _inverseNorms, d, tauEff, floored));
+        }
+
+        BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
+        {
+            BatchLossResult r;
+            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads);
+            // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
+            double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
+            double tauGrad = r.LogTemperatureGradient;
+            if (_mode is LossMode.InfoNce or LossMode.InfoNceAlt) tauGrad += r.Loss;
+            return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? tauGrad : 0 };
+        }
+    }
+
+    private void Normalise(float[] features, int rows, int d)
+    {
+        if (_unitRows.Length < rows * d) _unitRows = new float[rows * d];
+        if (_inverseNorms.Length < rows) _inverseNorms = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = features.AsSpan(r * d, d);
+            float norm = MathF.Max(MathF.Sqrt(TensorPrimitives.Dot(row, row)), 1e-12f);
+            float inv = 1f / norm;
+            _inverseNorms[r] = inv;
+            TensorPrimitives.Multiply(row, inv, _unitRows.AsSpan(r * d, d));
+        }
+    }
+
+    private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
+        ulong seed, ulong stream, float[] gradient, int threads)
+        where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
+    {
+        int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
+        int perUnit = (b + unitCount - 1) / unitCount;
+        int rows = 2 * b;
+        for (int u = 0; u < unitCount; u++)
+        {
+            var unit = _units[u];
+            if (unit.Accumulator.Length < rows * d) unit.Accumulator = new float[rows * d];
+            if (unit.Q.Length < m + 1) { unit.Q = new float[m + 1]; unit.Dq = new float[m + 1]; unit.Columns = new int[m + 1]; }
+        }
+        ulong unitBase = SplitMix64.Mix(stream);
+        Parallelism.For(unitCount, threads, u =>
+            RunUnit(loss, sim, columns, _units[u], u * perUnit, Math.Min(b, (u + 1) * perUnit), b, d, m,
+                Xoshiro256.Create(seed, unitBase + (ulong)u), gradient));
+
+        // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
+        float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
+        Parallelism.ForRanges(rows * d, ReduceGrain, threads, (start, end) =>
+        {
+            var g = gradient.AsSpan(start, end - start);
+            for (int u = 0; u < unitCount; u++) TensorPrimitives.Add(g, _units[u].Accumulator.AsSpan(start, end - start), g);
+            if (scale != 1f) TensorPrimitives.Multiply(g, scale, g);
+        });
+        double total = 0, spec = 0, tau = 0;
+        for (int u = 0; u < unitCount; u++) { total += _units[u].Loss; spec += _units[u].Spec; tau += _units[u].Temperature; }
+        return new BatchLossResult(total * scale, spec * scale, tau * scale, m);
+    }
+
+    private static void RunUnit<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, Unit unit, int first, int end,
+        int b, int d, int m, Xoshiro256 random, float[] gradient)
+        where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
+    {
+        var acc = unit.Accumulator;
+        acc.AsSpan(0, 2 * b * d).Clear();
+        var q = unit.Q.AsSpan(0, m + 1);
+        var dq = unit.Dq.AsSpan(0, m + 1);
+        var cols = unit.Columns.AsSpan(0, m + 1);
+        ref float g = ref MemoryMarshal.GetArrayDataReference(gradient);
+        ref float a = ref MemoryMarshal.GetArrayDataReference(acc);
+        double lossSum = 0, tauSum = 0;
+        float spec = 0f;
+        for (int i = first; i < end; i++)
+        {
+            columns.Fill(i, cols, ref random);
+            for (int k = 0; k <= m; k++) q[k] = sim.Q(i, cols[k]);
+            lossSum += loss.Row(q, dq, ref spec);
+            ref float gi = ref Unsafe.Add(ref g, i * d);
+            ref float gp = ref Unsafe.Add(ref g, (i + b) * d);
+            for (int t = 0; t < d; t++) { Unsafe.Add(ref gi, t) = 0f; Unsafe.Add(ref gp, t) = 0f; }
+            sim.Backward(i, cols[0], q[0], dq[0], ref gi, ref gp);
+            for (int k = 1; k <= m; k++)
+                sim.Backward(i, cols[k], q[k], dq[k], ref gi, ref Unsafe.Add(ref a, cols[k] * d));
+            if (typeof(TSim) == typeof(CosineSimilarity))
+                for (int k = 0; k <= m; k++) tauSum += dq[k] * sim.LogTemperatureGradient(q[k]);
+        }
+        unit.Loss = lossSum;
+        unit.Spec = spec;
+        unit.Temperature = tauSum;
+    }
+}

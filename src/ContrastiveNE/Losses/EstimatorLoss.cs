@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+
+namespace ContrastiveNE.Losses;
+
+/// <summary>
+/// NEG and NCE (SPEC §2): the estimator ξ = q / (q + c) is the probability that a pair is a positive;
+/// ℓ = −log ξ₊ − Σ log(1 − ξ₋). NEG takes c = neg_spec; NCE takes c = Z·m with a learnable log Z.
+/// </summary>
+/// <remarks>
+/// The reference writes the Euclidean estimator as 1 / (1 + c(d² + eps)), which is q/(q + c) for the Cauchy q, and
+/// the cosine NCE estimator as (q/Z) / (q/Z + m) = q / (q + Zm): one formula covers all four cases.
+/// 1 − ξ is computed as c / (q + c) rather than by subtraction, which avoids the cancellation for ξ near 1.
+/// Derivatives (clamped arguments contribute zero, as autograd's clamp does):
+///   d(−log ξ)/dq = −c / (q (q + c)),  d(−log ξ)/dc = 1 / (q + c),
+///   d(−log(1−ξ))/dq = 1 / (q + c),    d(−log(1−ξ))/dc = −q / (c (q + c)).
+/// </remarks>
+internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh) : IRowLoss
+{
+    private readonly float _c = c;
+    private readonly float _low = clampLow;
+    private readonly float _high = clampHigh;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
+    {
+        float c = _c;
+        float q0 = q[0];
+        float inv = 1f / (q0 + c);
+        float xi = q0 * inv;
+        float loss, dc = 0f;
+        if (xi >= _low && xi <= _high)
+        {
+            loss = -MathF.Log(xi);
+            dq[0] = -c * inv / q0;
+            dc = inv;
+        }
+        else
+        {
+            loss = -MathF.Log(Math.Clamp(xi, _low, _high));
+            dq[0] = 0f;
+        }
+        for (int k = 1; k < q.Length; k++)
+        {
+            float qk = q[k];
+            float ik = 1f / (qk + c);
+            float rest = c * ik; // 1 − ξ
+            if (rest >= _low && rest <= _high)
+            {
+                loss -= MathF.Log(rest);
+                dq[k] = ik;
+                dc -= qk * ik / c;
+            }
+            else
+            {
+                loss -= MathF.Log(Math.Clamp(rest, _low, _high));
+                dq[k] = 0f;
+            }
+        }
+        specGradient += dc;
+        return loss;
+    }
+
+    public int TermsPerHead(int negatives) => negatives + 1;
+}

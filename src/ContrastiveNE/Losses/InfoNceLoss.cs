@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+
+namespace ContrastiveNE.Losses;
+
+/// <summary>
+/// InfoNCE (SPEC §2): ℓ = −κ[log q̃₊ − (1/ρ) log S] with q̃ the clamped similarities and S = q̃₊ + Σ q̃₋
+/// (or Σ q̃₋ alone for SimCLR's form, <paramref name="includePositive"/> = false).
+/// dℓ/dq₊ = −κ(1/q̃₊ − [positive in S]/(ρS)), dℓ/dq₋ = κ/(ρS), each zero where its clamp is active.
+/// </summary>
+internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, float clampHigh, bool includePositive) : IRowLoss
+{
+    private readonly float _kappa = kappa;
+    private readonly float _invRho = 1f / rho;
+    private readonly float _low = clampLow;
+    private readonly float _high = clampHigh;
+    private readonly bool _includePositive = includePositive;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
+    {
+        float q0 = q[0];
+        bool active0 = q0 >= _low && q0 <= _high;
+        float c0 = active0 ? q0 : Math.Clamp(q0, _low, _high);
+        float sum = _includePositive ? c0 : 0f;
+        for (int k = 1; k < q.Length; k++) sum += Math.Clamp(q[k], _low, _high);
+        float kappa = _kappa;
+        float shared = kappa * _invRho / sum; // κ/(ρS)
+        for (int k = 1; k < q.Length; k++)
+        {
+            float qk = q[k];
+            dq[k] = qk >= _low && qk <= _high ? shared : 0f;
+        }
+        dq[0] = active0 ? -kappa / c0 + (_includePositive ? shared : 0f) : 0f;
+        return -kappa * (MathF.Log(c0) - _invRho * MathF.Log(sum));
+    }
+
+    public int TermsPerHead(int negatives) => 1;
+}

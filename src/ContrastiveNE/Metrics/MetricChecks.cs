@@ -1,0 +1,38 @@
+using ContrastiveNE.Data;
+
+namespace ContrastiveNE.Metrics;
+
+/// <summary>Argument checks shared by the metrics.</summary>
+internal static class MetricChecks
+{
+    public static void SameRows(Matrix data, Matrix embedding, string dataName = "data", string embeddingName = "embedding")
+    {
+        ArgumentNullException.ThrowIfNull(data, dataName);
+        ArgumentNullException.ThrowIfNull(embedding, embeddingName);
+        if (data.Rows != embedding.Rows)
+            throw new ArgumentException($"The embedding has {embedding.Rows} rows but the data has {data.Rows}; they must match.", embeddingName);
+        EnsureFinite(data, dataName);
+        EnsureFinite(embedding, embeddingName);
+    }
+
+    public static void EnsureFinite(Matrix m, string name)
+    {
+        var d = m.Data;
+        for (int i = 0; i < d.Length; i++)
+            if (!float.IsFinite(d[i]))
+                throw new ArgumentException($"Row {i / Math.Max(1, m.Columns)}, column {i % Math.Max(1, m.Columns)} of {name} holds {d[i]}; every value must be finite.", name);
+    }
+
+    public static void K(int k, int n, string name)
+    {
+        if (k < 1 || k >= n)
+            throw new ArgumentOutOfRangeException(name, k, $"{name} must satisfy 1 ≤ {name} < n = {n} (the point itself is excluded).");
+    }
+
+    public static void Labels(int[]? labels, int n, string name)
+    {
+        ArgumentNullException.ThrowIfNull(labels, name);
+        if (labels.Length != n)
+            throw new ArgumentException($"{labels.Length} labels were given for {n} rows; they must match.", name);
+    }
+}

@@ -1,0 +1,96 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Threading;
+
+namespace ContrastiveNE.Models;
+
+/// <summary>
+/// The non-parametric model (SPEC §1.3): an n × d table of positions, one trainable parameter. Forward gathers the
+/// rows of a batch's items; backward scatter-adds the feature gradient into the dense n × d gradient, so a point that
+/// occurs several times in a batch collects all its contributions before clipping.
+/// </summary>
+public sealed class EmbeddingTable : IEmbeddingModel
+{
+    private const int Grain = 8192;
+    private readonly Parameter _positions;
+
+    /// <summary>Creates a table over <paramref name="positions"/> (taken over, not copied; trained in place).</summary>
+    /// <param name="positions">The initial n × d positions.</param>
+    /// <param name="threads">Threads for the gather (≤ 0: all processors).</param>
+    public EmbeddingTable(Matrix positions, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        Positions = positions;
+        Threads = threads;
+        _positions = new Parameter("embedding", positions.Data);
+        Parameters = [_positions];
+    }
+
+    /// <summary>The live n × d positions (the parameter's values).</summary>
+    public Matrix Positions { get; }
+
+    /// <summary>Thread count for the gather.</summary>
+    public int Threads { get; }
+
+    /// <inheritdoc/>
+    public int OutputDimension => Positions.Columns;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <inheritdoc/>
+    public void Forward(PairBatch batch, Span<float> features)
+    {
+        var items = batch.Items ?? throw new ArgumentException("The embedding table needs a batch of item indices.", nameof(batch));
+        int d = Positions.Columns, rows = 2 * batch.Size;
+        if (features.Length < rows * d) throw new ArgumentException($"The feature buffer holds {features.Length} values; {rows} rows need {rows * d}.", nameof(features));
+        var table = Positions.Data;
+        unsafe
+        {
+            fixed (float* f = features)
+            {
+                float* fp = f;
+                Parallelism.ForRanges(rows, Grain, Threads, (start, end) =>
+                {
+                    if (d == 2)
+                    {
+                        for (int r = start; r < end; r++)
+                        {
+                            int it = items[r];
+                            fp[2 * r] = table[2 * it];
+                            fp[2 * r + 1] = table[2 * it + 1];
+                        }
+                    }
+                    else
+                    {
+                        for (int r = start; r < end; r++)
+                            table.AsSpan(items[r] * d, d).CopyTo(new Span<float>(fp + (long)r * d, d));
+                    }
+                });
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Backward(PairBatch batch, ReadOnlySpan<float> featureGradient)
+    {
+        var items = batch.Items ?? throw new ArgumentException("The embedding table needs a batch of item indices.", nameof(batch));
+        int d = Positions.Columns, rows = 2 * batch.Size;
+        var g = _positions.Gradient;
+        // One pass in row order: duplicates add in a fixed order, so the result does not depend on threads.
+        if (d == 2)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int it = items[r];
+                g[2 * it] += featureGradient[2 * r];
+                g[2 * it + 1] += featureGradient[2 * r + 1];
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            int o = items[r] * d;
+            for (int t = 0; t < d; t++) g[o + t] += featureGradient[r * d + t];
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using ContrastiveNE.Linear;
+using ContrastiveNE.Randomness;
+
+namespace ContrastiveNE.Models;
+
+/// <summary>
+/// A fully connected layer Y = X·Wᵀ + b, with the weight W stored out × in row-major (PyTorch's <c>nn.Linear</c>
+/// layout) and the bias b of length out. All products run through <see cref="Gemm.Multiply"/>.
+/// </summary>
+public sealed class Linear : ILayer
+{
+    private readonly Parameter _weight, _bias;
+    private readonly Parameter[] _parameters;
+    private float[] _inputCopy = [];
+    private float[] _partials = [];
+    private ReadOnlyMemory<float> _input;
+    private int _rows = -1;
+
+    /// <summary>
+    /// Creates a layer with PyTorch's default initialisation: every weight and bias uniform in ±1/√<paramref name="inputDimension"/>,
+    /// drawn from <see cref="Xoshiro256"/> stream (<paramref name="seed"/>, <paramref name="stream"/>), weights first in row-major order.
+    /// </summary>
+    /// <param name="inputDimension">Width of an input row (fan-in), ≥ 1.</param>
+    /// <param name="outputDimension">Width of an output row, ≥ 1.</param>
+    /// <param name="seed">Seed of the initialisation.</param>
+    /// <param name="stream">Random stream of this layer, so that layers of one network draw independent values.</param>
+    /// <param name="name">Prefix of the parameter names (<c>name.weight</c>, <c>name.bias</c>).</param>
+    public Linear(int inputDimension, int outputDimension, ulong seed = 0, ulong stream = 0, string name = "linear")
+        : this(inputDimension, outputDimension, name)
+    {
+        // kaiming_uniform_(a = √5) gives the bound gain·√(3/fan_in) with gain = √(2/(1 + 5)), i.e. 1/√fan_in,
+        // the same bound PyTorch uses for the bias.
+        float bound = 1f / MathF.Sqrt(inputDimension);
+        var random = Xoshiro256.Create(seed, stream);
+        foreach (var values in new[] { _weight.Value, _bias.Value })
+            for (int i = 0; i < values.Length; i++)
+                values[i] = (2f * random.NextFloat() - 1f) * bound;
+    }
+
+    /// <summary>Creates a layer over the given values (copied): <paramref name="weight"/> is out × in row-major.</summary>
+    /// <exception cref="ArgumentException">A length does not match the dimensions.</exception>
+    public Linear(int inputDimension, int outputDimension, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, string name = "linear")
+        : this(inputDimension, outputDimension, name)
+    {
+        if (weight.Length != _weight.Length)
+            throw new ArgumentException($"The weight holds {weight.Length} values; a {outputDimension} × {inputDimension} layer needs {_weight.Length}.", nameof(weight));
+        if (bias.Length != outputDimension)
+            throw new ArgumentException($"The bias holds {bias.Length} values; the layer has {outputDimension} outputs.", nameof(bias));
+        weight.CopyTo(_weight.Value);
+        bias.CopyTo(_bias.Value);
+    }
+
+    private Linear(int inputDimension, int outputDimension, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputDimension, 1);
+        ArgumentNullException.ThrowIfNull(name);
+        InputDimension = inputDimension;
+        OutputDimension = outputDimension;
+        _weight = new Parameter(name + ".weight", new float[checked(inputDimension * outputDimension)]);
+        _bias = new Parameter(name + ".bias", new float[outputDimension]);
+        _parameters = [_weight, _bias];
+    }
+
+    /// <inheritdoc/>
+    public int InputDimension { get; }
+
+    /// <inheritdoc/>
+    public int OutputDimension { get; }
+
+    /// <summary>The weight, out × in row-major.</summary>
+    public Parameter Weight => _weight;
+
+    /// <summary>The bias, length out.</summary>
+    public Parameter Bias => _bias;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public int Threads { get; set; }
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
+    {
+        CheckShapes(input.Length, rows, output.Length);
+        if (training)
+        {
+            int length = rows * InputDimension;
+            if (_inputCopy.Length < length) _inputCopy = new float[length];
+            input[..length].CopyTo(_inputCopy);
+            ForwardRetained(_inputCopy.AsMemory(0, length), rows, output);
+        }
+        else
+        {
+            Compute(input, rows, output);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        CheckShapes(input.Length, rows, output.Length);
+        Compute(input.Span, rows, output);
+        _input = input;
+        _rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        if (_rows < 0) throw new InvalidOperationException("Backward needs a training forward pass first.");
+        int rows = _rows, inDim = InputDimension, outDim = OutputDimension;
+        if (outputGradient.Length < rows * outDim)
+            throw new ArgumentException($"The output gradient holds {outputGradient.Length} values; {rows} rows × {outDim} need {rows * outDim}.", nameof(outputGradient));
+        if (!inputGradient.IsEmpty && inputGradient.Length < rows * inDim)
+            throw new ArgumentException($"The input gradient holds {inputGradient.Length} values; {rows} rows × {inDim} need {rows * inDim}.", nameof(inputGradient));
+        if (rows == 0) return;
+        var dY = outputGradient[..(rows * outDim)];
+
+        // dW += dYᵀ·X (out × in, summed over the rows).
+        Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
+            _input.Span[..(rows * inDim)], inDim, 1f, _weight.Gradient, inDim, Threads);
+
+        // db += Σ_rows dY.
+        int partialLength = (rows + LayerKernels.SumGrain - 1) / LayerKernels.SumGrain * outDim;
+        if (_partials.Length < partialLength) _partials = new float[partialLength];
+        LayerKernels.AddColumnSums(dY, rows, _bias.Gradient, _partials, Threads);
+
+        // dX = dY·W (rows × in).
+        if (!inputGradient.IsEmpty)
+            Gemm.Multiply(Transpose.No, Transpose.No, rows, inDim, outDim, 1f, dY, outDim,
+                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads);
+    }
+
+    private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output)
+    {
+        if (rows == 0) return;
+        // Y starts as the bias in every row, then the product is added onto it (β = 1).
+        var y = output[..(rows * OutputDimension)];
+        LayerKernels.BroadcastRows(_bias.Value, y, rows, Threads);
+        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
+            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 1f, y, OutputDimension, Threads);
+    }
+
+    private void CheckShapes(int inputLength, int rows, int outputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (inputLength < (long)rows * InputDimension)
+            throw new ArgumentException($"The input holds {inputLength} values; {rows} rows × {InputDimension} columns need {(long)rows * InputDimension}.", "input");
+        if (outputLength < (long)rows * OutputDimension)
+            throw new ArgumentException($"The output holds {outputLength} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", "output");
+    }
+}

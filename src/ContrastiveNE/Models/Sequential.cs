@@ -1,0 +1,144 @@
+namespace ContrastiveNE.Models;
+
+/// <summary>
+/// A chain of networks, each feeding the next. The chain owns the activation buffers between its layers and reuses
+/// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
+/// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input.
+/// </summary>
+public sealed class Sequential : ILayer
+{
+    private readonly INetwork[] _layers;
+    private readonly Parameter[] _parameters;
+    private readonly float[][] _activations; // output of layer l (input of layer l + 1), l < count − 1
+    private float[] _inputCopy = [];
+    private float[] _gradientA = [], _gradientB = [];
+    private int _threads;
+    private int _rows = -1;
+
+    /// <summary>Chains <paramref name="layers"/> (at least one); each layer's output width must equal the next one's input width.</summary>
+    /// <exception cref="ArgumentException">The list is empty or two neighbouring widths differ.</exception>
+    public Sequential(params INetwork[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0) throw new ArgumentException("A sequential network needs at least one layer.", nameof(layers));
+        for (int l = 0; l < layers.Length; l++)
+        {
+            if (layers[l] is null) throw new ArgumentNullException(nameof(layers), $"Layer {l} is null.");
+            if (l > 0 && layers[l].InputDimension != layers[l - 1].OutputDimension)
+                throw new ArgumentException($"Layer {l} takes rows of width {layers[l].InputDimension}, but layer {l - 1} produces width {layers[l - 1].OutputDimension}.", nameof(layers));
+        }
+        _layers = (INetwork[])layers.Clone();
+        var parameters = new List<Parameter>();
+        foreach (var layer in _layers) parameters.AddRange(layer.Parameters);
+        _parameters = [.. parameters];
+        _activations = new float[_layers.Length - 1][];
+        for (int l = 0; l < _activations.Length; l++) _activations[l] = [];
+    }
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<INetwork> Layers => _layers;
+
+    /// <inheritdoc/>
+    public int InputDimension => _layers[0].InputDimension;
+
+    /// <inheritdoc/>
+    public int OutputDimension => _layers[^1].OutputDimension;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>Threads of the chain; setting it sets every <see cref="ILayer"/> in the chain.</summary>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            _threads = value;
+            foreach (var layer in _layers)
+                if (layer is ILayer threaded) threaded.Threads = value;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
+    {
+        int length = CheckShapes(input.Length, rows, output.Length);
+        if (training)
+        {
+            if (_inputCopy.Length < length) _inputCopy = new float[length];
+            input[..length].CopyTo(_inputCopy);
+            ForwardRetained(_inputCopy.AsMemory(0, length), rows, output);
+            return;
+        }
+        // Inference keeps nothing, so the activations may flow through two of the chain's buffers.
+        ReadOnlySpan<float> current = input[..length];
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            var layer = _layers[l];
+            Span<float> next = l == _layers.Length - 1 ? output : Buffer(_activations, l & 1, rows * layer.OutputDimension);
+            layer.Forward(current, rows, next, training: false);
+            current = next;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        CheckShapes(input.Length, rows, output.Length);
+        ReadOnlyMemory<float> current = input;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            var layer = _layers[l];
+            bool last = l == _layers.Length - 1;
+            // The last layer writes straight into the caller's output: no layer needs its own output for backward.
+            Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
+            Span<float> target = last ? output : next.Span;
+            if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
+            else layer.Forward(current.Span, rows, target, training: true);
+            current = next;
+        }
+        _rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        if (_rows < 0) throw new InvalidOperationException("Backward needs a training forward pass first.");
+        int rows = _rows;
+        if (outputGradient.Length < rows * OutputDimension)
+            throw new ArgumentException($"The output gradient holds {outputGradient.Length} values; {rows} rows × {OutputDimension} need {rows * OutputDimension}.", nameof(outputGradient));
+        ReadOnlySpan<float> current = outputGradient;
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            var layer = _layers[l];
+            // Gradients ping-pong between two buffers: layer l reads what layer l + 1 wrote.
+            Span<float> next = l == 0 ? inputGradient : GradientBuffer(l, rows * layer.InputDimension);
+            layer.Backward(current, next);
+            current = next;
+        }
+    }
+
+    private Span<float> GradientBuffer(int layer, int length)
+    {
+        ref float[] buffer = ref (layer & 1) == 0 ? ref _gradientA : ref _gradientB;
+        if (buffer.Length < length) buffer = new float[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    private static float[] Buffer(float[][] buffers, int index, int length)
+    {
+        if (buffers[index].Length < length) buffers[index] = new float[length];
+        return buffers[index];
+    }
+
+    private int CheckShapes(int inputLength, int rows, int outputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        long length = (long)rows * InputDimension;
+        if (inputLength < length)
+            throw new ArgumentException($"The input holds {inputLength} values; {rows} rows × {InputDimension} columns need {length}.", "input");
+        if (outputLength < (long)rows * OutputDimension)
+            throw new ArgumentException($"The output holds {outputLength} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", "output");
+        return (int)length;
+    }
+}

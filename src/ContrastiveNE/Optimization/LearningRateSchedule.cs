@@ -1,0 +1,14 @@
+namespace ContrastiveNE.Optimization;
+
+/// <summary>How the learning rate changes over the epochs of one optimisation phase (SPEC §1.4).</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>Constant.</summary>
+    None,
+
+    /// <summary>lr · max(min factor, 1 − e/E) (the default).</summary>
+    Linear,
+
+    /// <summary>lr · (1 + cos(π e/E)) / 2.</summary>
+    Cosine,
+}

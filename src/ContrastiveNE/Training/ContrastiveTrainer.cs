@@ -1,0 +1,159 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Embedding;
+using ContrastiveNE.Losses;
+using ContrastiveNE.Models;
+using ContrastiveNE.Optimization;
+
+namespace ContrastiveNE.Training;
+
+/// <summary>
+/// The one training loop (SPEC §1.4–1.5, §2, §4) over any model and any pair source. Per batch: the source fills the
+/// pairs, the model computes the 2b feature rows, the batch loss draws negatives and returns dℓ/dF, the model
+/// back-propagates it into its parameters, every gradient is clipped and the optimiser steps.
+/// </summary>
+/// <remarks>
+/// Each <see cref="Optimize"/> call is one phase: a fresh optimiser state and a learning-rate schedule over that
+/// phase's epochs, as the reference's fit does. Epoch numbers (and hence random streams) continue across phases.
+/// The learnable log Z (nce) and log τ (learnable cosine temperature) use a constant learning rate of 0.001, are
+/// clipped like every parameter, and persist across phases.
+/// </remarks>
+public sealed class ContrastiveTrainer
+{
+    private const float ScalarLearningRate = 0.001f;
+
+    private readonly IEmbeddingModel _model;
+    private readonly IPairSource _source;
+    private readonly CneOptions _options;
+    private readonly BatchLoss _loss;
+    private readonly Parameter _logZ = new("log_z", [0f]);
+    private readonly Parameter _logTemperature;
+    private readonly List<float[]> _batchLosses = [];
+    private readonly PairBatch _batch = new();
+    private readonly float[] _features, _featureGradient;
+    private readonly Func<Matrix?>? _embedding;
+
+    /// <summary>Creates a trainer; <paramref name="options"/> is validated here.</summary>
+    /// <param name="model">What is trained.</param>
+    /// <param name="source">Where positive pairs come from.</param>
+    /// <param name="options">Loss, optimiser and schedule settings (kNN and initialisation settings are not used here).</param>
+    /// <param name="embedding">
+    /// Optional: returns a copy of the current embedding, carried by <see cref="NonFiniteTrainingException"/>.
+    /// </param>
+    public ContrastiveTrainer(IEmbeddingModel model, IPairSource source, CneOptions options, Func<Matrix?>? embedding = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _model = model;
+        _source = source;
+        _options = options;
+        _embedding = embedding;
+        _loss = new BatchLoss(options.Loss, options.Metric, options.NegativeSamples, (float)options.Eps, (float)options.BaseTemperature,
+            (float)options.EffectiveClampLow, (float)options.EffectiveClampHigh, options.Aggregation);
+        _logTemperature = new Parameter("log_temperature", [MathF.Log((float)options.Temperature)]);
+        int rows = 2 * source.MaxBatchSize * model.OutputDimension;
+        _features = new float[rows];
+        _featureGradient = new float[rows];
+    }
+
+    /// <summary>The loss of every batch of every completed (or cancelled) epoch, in order.</summary>
+    public IReadOnlyList<float[]> BatchLosses => _batchLosses;
+
+    /// <summary>Epochs run so far, over all phases (a cancelled epoch counts).</summary>
+    public int EpochsCompleted { get; private set; }
+
+    /// <summary>The current NCE normalisation constant Z (1 until trained).</summary>
+    public double Z => Math.Exp(_logZ.Value[0]);
+
+    /// <summary>The current temperature τ.</summary>
+    public double Temperature => Math.Exp(_logTemperature.Value[0]);
+
+    /// <summary>
+    /// Runs one phase of <paramref name="epochs"/> epochs at spectrum value <paramref name="spectrum"/> (neg_spec c or
+    /// ρ; ignored by other losses). Returns false when cancelled (the model then holds the state after the last
+    /// finished batch).
+    /// </summary>
+    /// <param name="epochs">Epochs of this phase (the schedule spans them).</param>
+    /// <param name="spectrum">The spectrum value.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <exception cref="NonFiniteTrainingException">A loss or parameter became non-finite; the model is restored to the epoch's start.</exception>
+    public bool Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        var o = _options;
+        var parameters = _model.Parameters;
+        var optimizer = new ParameterOptimizer(o.Optimizer, (float)o.Momentum, (float)o.WeightDecay, parameters.Count + 2);
+        float? clip = o.ClipValue is { } c ? (float)c : null;
+        int d = _model.OutputDimension;
+        ulong seed = unchecked((ulong)o.Seed);
+        bool learnZ = o.Loss == LossMode.Nce;
+        bool learnTemperature = o.LearnableTemperature && o.Metric == SimilarityMetric.Cosine;
+        var snapshot = new float[parameters.Count][];
+        for (int p = 0; p < parameters.Count; p++) snapshot[p] = new float[parameters[p].Length];
+
+        for (int local = 0; local < epochs; local++)
+        {
+            int epoch = EpochsCompleted;
+            float lr = (float)LearningRates.At(o.Schedule, o.EffectiveLearningRate, o.LrMinFactor, local, epochs, o.WarmupEpochs, o.WarmupLearningRate);
+            for (int p = 0; p < parameters.Count; p++) parameters[p].Value.AsSpan().CopyTo(snapshot[p]);
+            int batches = _source.BatchesPerEpoch;
+            var losses = new float[batches];
+            int done = 0;
+            for (int t = 0; t < batches; t++)
+            {
+                if (cancellationToken.IsCancellationRequested) break;
+                _source.Fill(epoch, t, _batch);
+                int b = _batch.Size;
+                _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
+                var r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], (float)Math.Exp(_logTemperature.Value[0]),
+                    seed, ((ulong)(uint)epoch << 32) | (uint)t, _featureGradient, o.Threads);
+                if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
+                _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
+                for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
+                if (learnZ)
+                {
+                    _logZ.Gradient[0] = (float)r.LogZGradient;
+                    optimizer.Step(parameters.Count, _logZ, ScalarLearningRate, clip, 1);
+                }
+                if (learnTemperature)
+                {
+                    _logTemperature.Gradient[0] = (float)r.LogTemperatureGradient;
+                    optimizer.Step(parameters.Count + 1, _logTemperature, ScalarLearningRate, clip, 1);
+                }
+                losses[t] = (float)r.Loss;
+                done++;
+            }
+            for (int p = 0; p < parameters.Count; p++)
+                if (!AllFinite(parameters[p].Value)) Fail(epoch, snapshot, $"parameter '{parameters[p].Name}' holds a non-finite value");
+            _batchLosses.Add(done == batches ? losses : losses[..done]);
+            EpochsCompleted++;
+            if (done < batches) return false;
+            double mean = 0;
+            foreach (float l in losses) mean += l;
+            progress?.Report(new EpochReport(epoch, batches == 0 ? 0 : mean / batches, lr, spectrum));
+            epochCompleted?.Invoke(epoch);
+        }
+        return true;
+    }
+
+    private void Fail(int epoch, float[][] snapshot, string what)
+    {
+        var parameters = _model.Parameters;
+        for (int p = 0; p < parameters.Count; p++)
+        {
+            snapshot[p].CopyTo(parameters[p].Value, 0);
+            Array.Clear(parameters[p].Gradient);
+        }
+        throw new NonFiniteTrainingException(epoch, _embedding?.Invoke(), what);
+    }
+
+    private static bool AllFinite(float[] values)
+    {
+        foreach (float v in values) if (!float.IsFinite(v)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,131 @@
+using ContrastiveNE.Models;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Randomness;
+using ContrastiveNE.Threading;
+
+namespace ContrastiveNE.Training;
+
+/// <summary>
+/// The pairs of neighbour embeddings (SPEC §1.2): an epoch is every directed edge of a <see cref="NeighborGraph"/>
+/// once, in a fresh random order; consecutive chunks of the batch size are the batches, the last one may be shorter.
+/// </summary>
+/// <remarks>
+/// The order is a uniform random permutation drawn in parallel (Rao–Sandelius): every edge gets a random bucket, the
+/// edges are laid out bucket by bucket, and each bucket is shuffled by Fisher–Yates. Chunks and buckets are fixed
+/// units with their own random streams, so the permutation does not depend on the thread count.
+/// </remarks>
+public sealed class KnnEdgeSource : IPairSource
+{
+    private const int ChunkSize = 1 << 16;
+    private const int Buckets = 256;
+
+    private readonly long[] _edges;
+    private readonly long[] _order;
+    private readonly byte[] _keys;
+    private readonly int[] _counts;
+    private readonly ulong _seed;
+    private readonly int _threads;
+    private int _preparedEpoch = -1;
+
+    /// <summary>Creates the source over the directed edges of <paramref name="graph"/>.</summary>
+    /// <param name="graph">The symmetric neighbour graph.</param>
+    /// <param name="batchSize">Edges per batch, ≥ 1.</param>
+    /// <param name="seed">Seed of the epoch orders.</param>
+    /// <param name="threads">Threads for the shuffle (≤ 0: all processors).</param>
+    public KnnEdgeSource(NeighborGraph graph, int batchSize, int seed, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (graph.EdgeCount == 0) throw new ArgumentException("The neighbour graph has no edges, so there is nothing to train on.", nameof(graph));
+        Graph = graph;
+        BatchSize = batchSize;
+        _seed = unchecked((ulong)seed);
+        _threads = threads;
+        int e = graph.EdgeCount;
+        _edges = new long[e];
+        for (int i = 0; i < e; i++) _edges[i] = ((long)graph.EdgeHeads[i] << 32) | (uint)graph.EdgeTails[i];
+        _order = new long[e];
+        _keys = new byte[e];
+        _counts = new int[ChunkCount * Buckets];
+    }
+
+    /// <summary>The graph whose edges are served.</summary>
+    public NeighborGraph Graph { get; }
+
+    /// <summary>Edges per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <inheritdoc/>
+    public int BatchesPerEpoch => (Graph.EdgeCount + BatchSize - 1) / BatchSize;
+
+    /// <inheritdoc/>
+    public int MaxBatchSize => Math.Min(BatchSize, Graph.EdgeCount);
+
+    private int ChunkCount => (_edges.Length + ChunkSize - 1) / ChunkSize;
+
+    /// <inheritdoc/>
+    public void Fill(int epoch, int index, PairBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if ((uint)index >= (uint)BatchesPerEpoch) throw new ArgumentOutOfRangeException(nameof(index), $"An epoch has {BatchesPerEpoch} batches.");
+        if (epoch != _preparedEpoch) Shuffle(epoch);
+        int start = index * BatchSize;
+        int b = Math.Min(BatchSize, _order.Length - start);
+        if (batch.Items == null || batch.Items.Length < 2 * b) batch.Items = new int[2 * MaxBatchSize];
+        var items = batch.Items;
+        for (int r = 0; r < b; r++)
+        {
+            long edge = _order[start + r];
+            items[r] = (int)(edge >> 32);
+            items[b + r] = (int)edge;
+        }
+        batch.Size = b;
+        batch.Inputs = null;
+    }
+
+    private ulong Stream(int epoch, int unit) => ((ulong)(uint)epoch << 32) | (uint)unit;
+
+    private void Shuffle(int epoch)
+    {
+        int e = _edges.Length, chunks = ChunkCount;
+        Array.Clear(_counts);
+        Parallelism.For(chunks, _threads, c =>
+        {
+            var random = Xoshiro256.Create(_seed, Stream(epoch, c));
+            var counts = _counts.AsSpan(c * Buckets, Buckets);
+            int end = Math.Min(e, (c + 1) * ChunkSize);
+            for (int i = c * ChunkSize; i < end; i++)
+            {
+                byte key = (byte)(random.NextUInt64() >> 56);
+                _keys[i] = key;
+                counts[key]++;
+            }
+        });
+        // Offsets bucket-major, chunk-minor: bucket k holds chunk 0's edges of k, then chunk 1's, ...
+        var bucketStart = new int[Buckets + 1];
+        int running = 0;
+        for (int k = 0; k < Buckets; k++)
+        {
+            bucketStart[k] = running;
+            for (int c = 0; c < chunks; c++)
+            {
+                int count = _counts[c * Buckets + k];
+                _counts[c * Buckets + k] = running;
+                running += count;
+            }
+        }
+        bucketStart[Buckets] = running;
+        Parallelism.For(chunks, _threads, c =>
+        {
+            var cursor = _counts.AsSpan(c * Buckets, Buckets);
+            int end = Math.Min(e, (c + 1) * ChunkSize);
+            for (int i = c * ChunkSize; i < end; i++) _order[cursor[_keys[i]]++] = _edges[i];
+        });
+        Parallelism.For(Buckets, _threads, k =>
+        {
+            var random = Xoshiro256.Create(_seed, Stream(epoch, chunks + k));
+            random.Shuffle(_order.AsSpan(bucketStart[k], bucketStart[k + 1] - bucketStart[k]));
+        });
+        _preparedEpoch = epoch;
+    }
+}

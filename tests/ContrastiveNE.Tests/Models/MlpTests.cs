@@ -1,0 +1,141 @@
+using ContrastiveNE.Models;
+using static ContrastiveNE.Tests.Models.ReferenceNetwork;
+
+namespace ContrastiveNE.Tests.Models;
+
+// The type shares its name with the ContrastiveNE.Linear namespace, which would win over a file-level using here.
+using Linear = ContrastiveNE.Models.Linear;
+
+public class MlpTests
+{
+    [Fact]
+    public void CreateBuildsTheReferenceShape()
+    {
+        var net = Mlp.Create(784, null, 2, seed: 0);
+        Assert.Equal(784, net.InputDimension);
+        Assert.Equal(2, net.OutputDimension);
+        Assert.Equal(7, net.Layers.Count);
+        int[] widths = [784, 100, 100, 100, 2];
+        for (int i = 0; i < 4; i++)
+        {
+            var linear = Assert.IsType<Linear>(net.Layers[2 * i]);
+            Assert.Equal(widths[i], linear.InputDimension);
+            Assert.Equal(widths[i + 1], linear.OutputDimension);
+            Assert.Equal($"layer{i}.weight", linear.Weight.Name);
+            if (i < 3) Assert.IsType<Relu>(net.Layers[2 * i + 1]);
+        }
+        Assert.Equal(8, net.Parameters.Count);
+        Assert.Equal("hidden", Assert.Throws<ArgumentOutOfRangeException>(() => Mlp.Create(4, [3, 0], 2, 0)).ParamName);
+    }
+
+    [Fact]
+    public void ForwardMatchesScalarReference()
+    {
+        var net = Mlp.Create(13, [11, 9], 3, seed: 5);
+        const int rows = 37;
+        var x = RandomValues(rows * 13, 21);
+        var y = new float[rows * 3];
+        net.Forward(x, rows, y, training: false);
+        AssertClose(Forward(net, ToDouble(x), rows), y, 1e-5, "inference");
+        var yTrain = new float[rows * 3];
+        net.Forward(x, rows, yTrain, training: true);
+        Assert.Equal(y, yTrain);
+    }
+
+    /// <summary>
+    /// Loss L = Σ c ⊙ Y for fixed random c, so ∂L/∂Y = c. Every parameter and input gradient of the float network must
+    /// match central differences of the double-precision reference (step 1e-6, exact up to O(h²) away from ReLU kinks).
+    /// </summary>
+    [Fact]
+    public void GradientsPassFiniteDifferenceCheck()
+    {
+        var net = Mlp.Create(6, [8, 7], 3, seed: 9);
+        const int rows = 5;
+        var x = RandomValues(rows * 6, 31);
+        var c = RandomValues(rows * 3, 32);
+        net.Forward(x, rows, new float[rows * 3], training: true);
+        var dx = new float[rows * 6];
+        net.Backward(c, dx);
+
+        double Loss(double[] input, double[][] parameters)
+        {
+            var y = Forward(net, input, rows, parameters);
+            double sum = 0;
+            for (int i = 0; i < y.Length; i++) sum += c[i] * y[i];
+            return sum;
+        }
+
+        var parameters = new double[net.Parameters.Count][];
+        for (int p = 0; p < parameters.Length; p++) parameters[p] = ToDouble(net.Parameters[p].Value);
+        var xd = ToDouble(x);
+        const double h = 1e-6;
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            var numeric = new double[parameters[p].Length];
+            for (int i = 0; i < numeric.Length; i++)
+            {
+                double keep = parameters[p][i];
+                parameters[p][i] = keep + h;
+                double up = Loss(xd, parameters);
+                parameters[p][i] = keep - h;
+                double down = Loss(xd, parameters);
+                parameters[p][i] = keep;
+                numeric[i] = (up - down) / (2 * h);
+            }
+            AssertClose(numeric, net.Parameters[p].Gradient, 1e-4, net.Parameters[p].Name);
+        }
+        var numericInput = new double[xd.Length];
+        for (int i = 0; i < xd.Length; i++)
+        {
+            double keep = xd[i];
+            xd[i] = keep + h;
+            double up = Loss(xd, parameters);
+            xd[i] = keep - h;
+            double down = Loss(xd, parameters);
+            xd[i] = keep;
+            numericInput[i] = (up - down) / (2 * h);
+        }
+        AssertClose(numericInput, dx, 1e-4, "input");
+    }
+
+    [Fact]
+    public void SameSeedGivesIdenticalResultsAtOneAndTwoThreads()
+    {
+        // Large enough that every kernel splits into several work units.
+        const int rows = 3000, inDim = 40;
+        var x = RandomValues(rows * inDim, 41);
+        var dy = RandomValues(rows * 2, 42);
+        (float[] Y, float[][] Gradients, float[] Dx) Run(int threads)
+        {
+            var net = Mlp.Create(inDim, [30, 30], 2, seed: 13, threads);
+            var y = new float[rows * 2];
+            net.Forward(x, rows, y, training: true);
+            var dx = new float[rows * inDim];
+            net.Backward(dy, dx);
+            return (y, [.. net.Parameters.Select(p => p.Gradient)], dx);
+        }
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        for (int p = 0; p < one.Gradients.Length; p++) Assert.Equal(one.Gradients[p], two.Gradients[p]);
+    }
+
+    [Fact]
+    public void WarmNetworkAllocatesNoBuffers()
+    {
+        const int rows = 2000, inDim = 50;
+        var net = Mlp.Create(inDim, [20, 20], 2, seed: 1, threads: 1);
+        var x = RandomValues(rows * inDim, 51);
+        var y = new float[rows * 2];
+        var dy = RandomValues(rows * 2, 52);
+        net.Forward(x, rows, y, training: true);
+        net.Backward(dy, default);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.Forward(x, rows, y, training: true);
+        net.Backward(dy, default);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // One batch of activations is 2000 × 20 floats = 160 kB; only small closures may be allocated.
+        Assert.True(allocated < 16_000, $"A warm batch allocated {allocated} bytes.");
+    }
+}
