@@ -44,8 +44,8 @@ public sealed class GpuKernels
 
     /// <summary>One batch's losses and gradients (see <see cref="BatchLossKernel"/>); one thread per head.</summary>
     public void BatchLoss(in BatchLossParams p, ArrayView<float> table, ArrayView<int> rows, ArrayView<int> columns,
-        ArrayView<float> grad, ArrayView<float> loss, ArrayView<float> logZGrad)
-        => _batchLoss(p.Batch, p, table, rows, columns, grad, loss, logZGrad);
+        ArrayView<float> grad, ArrayView<float> loss, ArrayView<float> logZ)
+        => _batchLoss(p.Batch, p, table, rows, columns, grad, loss, logZ);
 
     /// <summary>The 2b table rows of the batch at epoch position <paramref name="start"/> (see <see cref="EdgeSampler"/>).</summary>
     public void GatherBatch(ArrayView<int> heads, ArrayView<int> tails, ArrayView<int> rows, int start, int batch, int edges, uint k0, uint k1)

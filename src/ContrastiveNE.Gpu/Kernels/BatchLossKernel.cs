@@ -19,16 +19,17 @@ public static class BatchLossKernel
 {
     /// <summary>The kernel. <paramref name="rows"/>[r] is the table row of batch row r (2b entries);
     /// <paramref name="columns"/> is the explicit column table (used only for <see cref="GpuNegativeSource.Explicit"/>);
-    /// <paramref name="loss"/>[LossSlot] and <paramref name="logZGrad"/>[0] receive sums.</summary>
+    /// <paramref name="loss"/>[LossSlot] receives the batch loss; <paramref name="logZ"/> holds nce's [log Z, dℓ/dlog Z]
+    /// (read from and added to on the device, so the learnable Z never needs a round trip to the host).</summary>
     public static void Run(Index1D head, BatchLossParams p, ArrayView<float> table, ArrayView<int> rows, ArrayView<int> columns,
-        ArrayView<float> grad, ArrayView<float> loss, ArrayView<float> logZGrad)
+        ArrayView<float> grad, ArrayView<float> loss, ArrayView<float> logZ)
     {
         int i = head;
         int d = p.Dim;
         int self = rows[i] * d;
         int cols = p.Negatives + 1;
         bool infoNce = p.Mode >= (int)GpuLossMode.InfoNce;
-        float c = p.Mode == (int)GpuLossMode.Nce ? XMath.Exp(p.LogZ) * p.Negatives : p.Spec;
+        float c = p.Mode == (int)GpuLossMode.Nce ? XMath.Exp(logZ[0]) * p.Negatives : p.Spec;
         float selfNorm = p.Cosine != 0 ? Norm(table, self, d) : 1f;
 
         // Pass 1 (InfoNCE only): the normaliser S = Σ q over the columns it includes.
@@ -119,7 +120,7 @@ public static class BatchLossKernel
         }
 
         Atomic.Add(ref loss[p.LossSlot], rowLoss * p.Scale);
-        if (p.Mode == (int)GpuLossMode.Nce) Atomic.Add(ref logZGrad[0], dLogC * p.Scale);
+        if (p.Mode == (int)GpuLossMode.Nce) Atomic.Add(ref logZ[1], dLogC * p.Scale);
     }
 
     /// <summary>The batch row of column k of head i (k = 0 is the positive).</summary>
@@ -164,6 +165,6 @@ public static class BatchLossKernel
     {
         float s = 0f;
         for (int t = 0; t < d; t++) s += table[start + t] * table[start + t];
-        return XMath.Sqrt(s);
+        return XMath.Max(XMath.Sqrt(s), 1e-12f); // the CPU engine's floor: a zero row has cos = 0, not NaN
     }
 }

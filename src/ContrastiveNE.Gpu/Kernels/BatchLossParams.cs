@@ -46,8 +46,6 @@ public struct BatchLossParams
     public int Source;
     /// <summary>neg: c = neg_spec; infonce: ρ = ince_spec; unused otherwise.</summary>
     public float Spec;
-    /// <summary>nce: log Z.</summary>
-    public float LogZ;
     /// <summary>Cauchy: q = 1 / (eps + d²).</summary>
     public float Eps;
     /// <summary>Cosine: the temperature inside the exponent, already floored at 0.02.</summary>

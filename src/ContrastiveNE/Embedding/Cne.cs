@@ -86,8 +86,9 @@ public sealed class Cne
     private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         var table = new EmbeddingTable(start, Options.Threads);
-        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
-        var trainer = new ContrastiveTrainer(table, source, Options, () => table.Positions.Clone());
+        // The device backend (if any) takes the whole loop; the CPU trainer is the default.
+        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateTrainer(graph, table, Options)
+            ?? new ContrastiveTrainer(table, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => table.Positions.Clone());
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         snapshots?.Invoke(-1, table.Positions.Clone());

@@ -11,9 +11,9 @@ namespace ContrastiveNE.Embedding;
 public sealed class CneEmbedding
 {
     private readonly EmbeddingTable _table;
-    private readonly ContrastiveTrainer _trainer;
+    private readonly IPhaseTrainer _trainer;
 
-    internal CneEmbedding(EmbeddingTable table, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    internal CneEmbedding(EmbeddingTable table, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
     {
         _table = table;
         _trainer = trainer;

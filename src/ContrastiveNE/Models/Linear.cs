@@ -5,7 +5,7 @@ namespace ContrastiveNE.Models;
 
 /// <summary>
 /// A fully connected layer Y = X·Wᵀ + b, with the weight W stored out × in row-major (PyTorch's <c>nn.Linear</c>
-/// layout) and the bias b of length out. All products run through <see cref="Gemm.Multiply"/>.
+/// layout) and the bias b of length out. All products run through <c>Gemm.Multiply</c>.
 /// </summary>
 public sealed class Linear : ILayer
 {
