@@ -102,7 +102,18 @@ public sealed class Cne
         return result;
     }
 
-    private Matrix DefaultInitialization(Matrix data) => RandomInitialization(data.Rows);
+    /// <summary>
+    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3), scaled so that the first column
+    /// has unit population standard deviation.
+    /// </summary>
+    /// <param name="data">n × D data.</param>
+    public Matrix CreateInitialization(Matrix data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return RandomInitialization(data.Rows);
+    }
+
+    private Matrix DefaultInitialization(Matrix data) => CreateInitialization(data);
 
     private Matrix RandomInitialization(int n)
     {
