@@ -50,27 +50,15 @@ public static class NearestNeighbors
     /// </summary>
     public static KnnResult Exact(Matrix data, int k, DistanceMetric metric = DistanceMetric.Euclidean, int threads = 0,
         int[]? queryRows = null, CancellationToken cancellationToken = default)
-    {
-        // Brute-force placeholder in double precision; replaced by the blocked SIMD search.
-        int n = data.Rows, dim = data.Columns;
-        int q = queryRows?.Length ?? n;
-        var idx = new int[q * k];
-        var dist = new float[q * k];
-        var d2 = new double[n];
-        var order = new int[n];
-        for (int qi = 0; qi < q; qi++)
-        {
-            int i = queryRows?[qi] ?? qi;
-            for (int j = 0; j < n; j++)
-            {
-                double s = 0;
-                for (int c = 0; c < dim; c++) { double t = data[i, c] - data[j, c]; s += t * t; }
-                d2[j] = j == i ? double.PositiveInfinity : s;
-                order[j] = j;
-            }
-            Array.Sort(d2, order);
-            for (int t = 0; t < k; t++) { idx[qi * k + t] = order[t]; dist[qi * k + t] = (float)Math.Sqrt(d2[t]); }
-        }
-        return new KnnResult(q, k, idx, dist);
-    }
+        => ExactSearch.Run(data, k, metric, threads, queryRows, null, cancellationToken);
+
+    /// <summary>
+    /// Exact neighbours as <see cref="Exact(Matrix, int, DistanceMetric, int, int[], CancellationToken)"/>, reporting
+    /// the fraction of query tiles done to <paramref name="progress"/> (from worker threads).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1 or not below the row count, or a query row is out of range.</exception>
+    /// <exception cref="ArgumentException">The data holds a non-finite value, or (cosine) an all-zero row; the message names the row.</exception>
+    public static KnnResult Exact(Matrix data, int k, DistanceMetric metric, int threads, int[]? queryRows,
+        IProgress<double>? progress, CancellationToken cancellationToken = default)
+        => ExactSearch.Run(data, k, metric, threads, queryRows, progress, cancellationToken);
 }
