@@ -5,7 +5,7 @@ namespace ContrastiveNE.Models;
 
 /// <summary>
 /// A fully connected layer Y = X·Wᵀ + b, with the weight W stored out × in row-major (PyTorch's <c>nn.Linear</c>
-/// layout) and the bias b of length out. All products run through <c>Gemm.Multiply</c>.
+/// layout) and the bias b of length out. All products run through the library GEMM (<see cref="Gemm"/>).
 /// </summary>
 public sealed class Linear : ILayer
 {
