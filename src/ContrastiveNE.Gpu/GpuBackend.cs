@@ -1,3 +1,4 @@
+using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Gpu.Training;
 using ContrastiveNE.Models;
@@ -48,4 +49,8 @@ public sealed class GpuBackend : IDeviceBackend
     /// <inheritdoc/>
     public IPhaseTrainer CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options)
         => new GpuEmbeddingTrainer(Kernels, graph, table, options);
+
+    /// <inheritdoc/>
+    public IPhaseTrainer CreateParametricTrainer(Sequential network, Matrix data, NeighborGraph graph, CneOptions options, Func<Matrix?> embedding)
+        => new GpuParametricTrainer(Kernels, network, data, graph, options, embedding);
 }

@@ -28,7 +28,8 @@ public sealed class KnnExactScenario : IScenario
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;
-        var knn = result.Phase("knn", () => NearestNeighbors.Exact(data, K, DistanceMetric.Euclidean, args.Threads));
+        var device = BenchDevice.Prepare(args, result);
+        var knn = result.Phase("knn", () => BenchDevice.ExactKnn(device, data, K, args.Threads));
         int sampleSize = Math.Min(args.GetInt("sample", 1000), n);
         double recall = result.Phase("recall", () => Recall(data, knn, sampleSize, args.Seed));
         result.Set("k", K);

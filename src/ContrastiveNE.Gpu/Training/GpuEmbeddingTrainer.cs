@@ -29,8 +29,6 @@ namespace ContrastiveNE.Gpu.Training;
 /// </remarks>
 public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
 {
-    private const float ScalarLearningRate = 0.001f;
-    private const uint CounterTag = 0x434E4531; // "CNE1": separates this generator's key space from other users of the seed
 
     private readonly GpuKernels _kernels;
     private readonly Accelerator _acc;
@@ -41,7 +39,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _positions, _snapshot, _grad, _state1, _state2, _losses, _logZ, _logZState1, _logZState2;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _heads, _tails, _rows, _noColumns;
     private readonly List<float[]> _batchLosses = [];
-    private readonly uint _k0, _k1;
+    private readonly (uint K0, uint K1) _key;
 
     /// <summary>Uploads the graph and the table's positions to <paramref name="kernels"/>' accelerator.</summary>
     /// <param name="kernels">The kernels of the device to train on.</param>
@@ -72,8 +70,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
         _edges = graph.EdgeCount;
         int maxBatch = Math.Min(options.BatchSize, _edges);
         _batchesPerEpoch = (_edges + options.BatchSize - 1) / options.BatchSize;
-        _k0 = unchecked((uint)options.Seed);
-        _k1 = CounterTag;
+        _key = GpuTrainingSettings.Key(options);
 
         _positions = _acc.Allocate1D(table.Positions.Data);
         _snapshot = _acc.Allocate1D<float>(_positions.Length);
@@ -116,7 +113,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
         // A phase starts with a fresh optimiser, as on the CPU.
         _state1.MemSetToZero(); _state2.MemSetToZero(); _logZState1.MemSetToZero(); _logZState2.MemSetToZero();
         int adamStep = 0;
-        var template = BaseParams(spectrum);
+        var template = GpuTrainingSettings.Loss(o, _d, spectrum, _key);
 
         for (int local = 0; local < epochs; local++)
         {
@@ -124,7 +121,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
             float lr = (float)LearningRates.At(o.Schedule, o.EffectiveLearningRate, o.LrMinFactor, local, epochs, o.WarmupEpochs, o.WarmupLearningRate);
             _positions.View.CopyTo(_snapshot.View);
             _losses.MemSetToZero();
-            var epochKey = Philox.Block((uint)epoch, 0, 0, 0x65646765u, _k0, _k1);
+            var epochKey = GpuTrainingSettings.EpochKey(epoch, _key);
             int done = 0;
             for (int t = 0; t < _batchesPerEpoch; t++)
             {
@@ -132,20 +129,13 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
                 int start = t * o.BatchSize;
                 int b = Math.Min(o.BatchSize, _edges - start);
                 _kernels.GatherBatch(_heads.View, _tails.View, _rows.View, start, b, _edges, epochKey.X0, epochKey.X1);
-                var p = template;
-                bool full = o.NegativeSamples < 0 || o.NegativeSamples >= 2 * b - 2;
-                p.Batch = b;
-                p.Negatives = full ? 2 * b - 2 : o.NegativeSamples;
-                p.Source = (int)(full ? GpuNegativeSource.FullBatch : GpuNegativeSource.Sampled);
-                p.Scale = o.Aggregation == LossAggregation.Mean ? 1f / ((float)b * (p.Mode >= (int)GpuLossMode.InfoNce ? 1 : p.Negatives + 1)) : 1f;
-                p.BatchCounter = unchecked((uint)(epoch * _batchesPerEpoch + t));
-                p.LossSlot = t;
+                var p = GpuTrainingSettings.Batch(template, o, b, unchecked((uint)(epoch * _batchesPerEpoch + t)), t);
                 if (p.Negatives > 0) _kernels.BatchLoss(p, _positions.View, _rows.View, _noColumns.View, _grad.View, _losses.View, _logZ.View);
 
                 adamStep++;
-                Step(Optimizer(lr, adamStep), _positions.View, _grad.View, _state1.View, _state2.View);
+                Step(GpuTrainingSettings.Optimizer(o, lr, adamStep), _positions.View, _grad.View, _state1.View, _state2.View);
                 if (p.Mode == (int)GpuLossMode.Nce)
-                    Step(Optimizer(ScalarLearningRate, adamStep), _logZ.View.SubView(0, 1), _logZ.View.SubView(1, 1), _logZState1.View, _logZState2.View);
+                    Step(GpuTrainingSettings.Optimizer(o, GpuTrainingSettings.ScalarLearningRate, adamStep), _logZ.View.SubView(0, 1), _logZ.View.SubView(1, 1), _logZState1.View, _logZState2.View);
                 done++;
             }
 
@@ -166,37 +156,6 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
         }
         return true;
     }
-
-    private BatchLossParams BaseParams(double spectrum)
-    {
-        var o = _options;
-        var mode = o.Loss switch
-        {
-            LossMode.Neg => GpuLossMode.Neg,
-            LossMode.Nce => GpuLossMode.Nce,
-            LossMode.Umap => GpuLossMode.Umap,
-            LossMode.InfoNce => GpuLossMode.InfoNce,
-            _ => GpuLossMode.InfoNceAlt,
-        };
-        return new BatchLossParams
-        {
-            Dim = _d, Mode = (int)mode, Cosine = o.Metric == SimilarityMetric.Cosine ? 1 : 0,
-            Spec = double.IsNaN(spectrum) ? 1f : (float)spectrum, Eps = (float)o.Eps,
-            Tau = (float)Math.Max(o.Temperature, 0.02), Kappa = (float)(o.Temperature / o.BaseTemperature),
-            ClampLow = (float)o.EffectiveClampLow, ClampHigh = (float)o.EffectiveClampHigh, KeyLo = _k0, KeyHi = _k1,
-        };
-    }
-
-    private OptimizerParams Optimizer(float lr, int step) => new()
-    {
-        LearningRate = lr,
-        Clip = _options.ClipValue is { } c ? (float)c : float.PositiveInfinity,
-        Momentum = (float)_options.Momentum,
-        WeightDecay = (float)_options.WeightDecay,
-        Beta1 = 0.9f, Beta2 = 0.999f, AdamEps = 1e-8f,
-        BiasCorrection1 = 1f - MathF.Pow(0.9f, step),
-        BiasCorrection2Sqrt = MathF.Sqrt(1f - MathF.Pow(0.999f, step)),
-    };
 
     private void Step(in OptimizerParams p, ArrayView<float> value, ArrayView<float> grad, ArrayView<float> s1, ArrayView<float> s2)
     {

@@ -103,8 +103,8 @@ public sealed class Cne
         var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
         var model = new CneModel(network, Options);
         var trainingModel = new NetworkModel(network, data, Options.Threads);
-        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
-        var trainer = new ContrastiveTrainer(trainingModel, source, Options, () => model.Transform(data));
+        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateParametricTrainer(network, data, graph, Options, () => model.Transform(data))
+            ?? new ContrastiveTrainer(trainingModel, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => model.Transform(data));
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);

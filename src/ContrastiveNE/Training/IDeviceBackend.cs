@@ -1,3 +1,4 @@
+using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Models;
 using ContrastiveNE.Neighbors;
@@ -22,4 +23,15 @@ public interface IDeviceBackend
     /// back into <paramref name="table"/> (see <see cref="IPhaseTrainer.Optimize"/>).
     /// </summary>
     IPhaseTrainer CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options);
+
+    /// <summary>
+    /// A trainer for the parametric mode: <paramref name="network"/> (read now, its parameters written back after
+    /// every epoch) over the rows of <paramref name="data"/>, trained on <paramref name="graph"/>'s directed edges.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">n × D input rows.</param>
+    /// <param name="graph">The neighbour graph.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="embedding">Returns the current embedding for <see cref="NonFiniteTrainingException"/>.</param>
+    IPhaseTrainer CreateParametricTrainer(Sequential network, Matrix data, NeighborGraph graph, CneOptions options, Func<Matrix?> embedding);
 }
