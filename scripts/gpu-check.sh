@@ -8,7 +8,8 @@
 #   scripts/gpu-check.sh run    (on the device machine: no .NET, no network): unpacks .device/cne-gpu.tar.xz and runs
 #                               nonparam-infonce, nonparam-neg, param-nce --epochs 3 and knn-exact with --device gpu
 #                               on all 70,000 rows, printing the device name and one JSON line per scenario.
-#   scripts/gpu-check.sh smoke  (here): runs the packed build with --device cpu on a small n, to check the package.
+#   scripts/gpu-check.sh smoke  (here): runs the packed build on a small n with --device cpu, and the GPU code path on
+#                               ILGPU's CPU accelerator (--device ilgpu-cpu), to check the package without a GPU.
 #
 # Device call: run(command="bash scripts/gpu-check.sh run", carry=[".device"], timeout_s=540).
 set -euo pipefail
@@ -57,6 +58,11 @@ case "$mode" in
     for args in "nonparam-infonce --epochs 5" "param-nce --epochs 1" "knn-exact"; do
       # shellcheck disable=SC2086
       "$bench" $args --device cpu --n 2000 --threads 2
+    done
+    # The emulated GPU is slow: tiny inputs only.
+    for args in "nonparam-infonce --epochs 5 --n 300" "param-nce --epochs 1 --n 100 --batch 512" "knn-exact --n 200"; do
+      # shellcheck disable=SC2086
+      "$bench" $args --device ilgpu-cpu --threads 2
     done
     ;;
   *)

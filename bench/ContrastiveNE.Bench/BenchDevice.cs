@@ -13,14 +13,22 @@ namespace ContrastiveNE.Bench;
 /// </summary>
 public static class BenchDevice
 {
-    /// <summary>The device named by <c>--device</c>.</summary>
+    /// <summary>
+    /// The device named by <c>--device</c>. Besides cpu, gpu and auto, <c>ilgpu-cpu</c> runs the GPU code path on
+    /// ILGPU's CPU accelerator (slow; for checking a published package on a machine without a GPU, on a small n).
+    /// </summary>
     public static ComputeDevice Parse(BenchArgs args) => args.Device.ToLowerInvariant() switch
     {
         "cpu" => ComputeDevice.Cpu,
-        "gpu" => ComputeDevice.Gpu,
+        "gpu" or "ilgpu-cpu" => ComputeDevice.Gpu,
         "auto" => ComputeDevice.Auto,
-        _ => throw new ArgumentException($"--device: '{args.Device}' is not one of cpu, gpu, auto."),
+        _ => throw new ArgumentException($"--device: '{args.Device}' is not one of cpu, gpu, auto, ilgpu-cpu."),
     };
+
+    private static GpuBackend Backend(BenchArgs args) =>
+        args.Device.Equals("ilgpu-cpu", StringComparison.OrdinalIgnoreCase) ? Emulated.Value : GpuBackend.Cuda;
+
+    private static readonly Lazy<GpuBackend> Emulated = new(() => new GpuBackend(GpuDevice.OpenCpu, () => true));
 
     /// <summary>
     /// Resolves <c>--device</c> (a missing GPU is the clear error of <see cref="DeviceBackends.Resolve"/>), warms the
@@ -29,8 +37,10 @@ public static class BenchDevice
     public static ComputeDevice Prepare(BenchArgs args, BenchResult result)
     {
         var device = Parse(args);
-        GpuBackend.Register();
-        var backend = DeviceBackends.Resolve(device);
+        DeviceBackends.Register(Backend(args));
+        IDeviceBackend? backend;
+        try { backend = DeviceBackends.Resolve(device); }
+        catch (InvalidOperationException e) { throw new ArgumentException($"--device {args.Device}: {e.Message}", e); }
         if (backend is GpuBackend gpu)
         {
             result.Phase("device_init", () => gpu.Kernels);
@@ -43,8 +53,8 @@ public static class BenchDevice
     }
 
     /// <summary>Exact kNN on the prepared device (the CPU's blocked search, or the GPU's tiled kernels).</summary>
-    public static KnnResult ExactKnn(ComputeDevice device, Matrix data, int k, int threads) =>
+    public static KnnResult ExactKnn(BenchArgs args, ComputeDevice device, Matrix data, int k, int threads) =>
         device == ComputeDevice.Gpu
-            ? GpuNearestNeighbors.Exact(GpuBackend.Cuda.Kernels, data, k)
+            ? GpuNearestNeighbors.Exact(Backend(args).Kernels, data, k)
             : NearestNeighbors.Exact(data, k, DistanceMetric.Euclidean, threads);
 }

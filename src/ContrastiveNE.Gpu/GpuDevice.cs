@@ -69,10 +69,11 @@ public sealed class GpuDevice : IDisposable
     }
 
     /// <summary>Opens ILGPU's CPU accelerator (used by the tests; slow, but runs every kernel exactly as written).</summary>
-    /// <remarks>Emulates one multiprocessor of 8 warps × 32 threads, so the 256-thread groups of the tiled kernels fit.</remarks>
+    /// <remarks>Emulates one multiprocessor of 8 warps × 8 threads: the tiled kernels' 64-thread groups fit, and each
+    /// launch wakes only 64 OS threads.</remarks>
     public static GpuDevice OpenCpu()
     {
-        var context = Context.Create(b => b.CPU(new CPUDevice(32, 8, 1)).EnableAlgorithms());
+        var context = Context.Create(b => b.CPU(new CPUDevice(8, 8, 1)).EnableAlgorithms());
         return new GpuDevice(context, context.CreateCPUAccelerator(0));
     }
 

@@ -29,7 +29,7 @@ public sealed class KnnExactScenario : IScenario
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;
         var device = BenchDevice.Prepare(args, result);
-        var knn = result.Phase("knn", () => BenchDevice.ExactKnn(device, data, K, args.Threads));
+        var knn = result.Phase("knn", () => BenchDevice.ExactKnn(args, device, data, K, args.Threads));
         int sampleSize = Math.Min(args.GetInt("sample", 1000), n);
         double recall = result.Phase("recall", () => Recall(data, knn, sampleSize, args.Seed));
         result.Set("k", K);

@@ -12,7 +12,7 @@ namespace ContrastiveNE.Gpu.Kernels;
 public static class KnnKernels
 {
     /// <summary>Points (and queries) per group side.</summary>
-    public const int Tile = 16;
+    public const int Tile = 8;
 
     /// <summary>Launch configuration for <paramref name="points"/> × <paramref name="queries"/>.</summary>
     public static KernelConfig DistanceConfig(int points, int queries) =>
@@ -20,7 +20,7 @@ public static class KnnKernels
 
     /// <summary>
     /// Squared Euclidean distances Σ (x_q − x_j)² accumulated directly (no ‖x‖² + ‖y‖² − 2x·y expansion, so
-    /// duplicates come out exactly 0). Each group stages 16 query rows and 16 point rows, 16 features at a time.
+    /// duplicates come out exactly 0). Each group stages 8 query rows and 8 point rows, 8 features at a time.
     /// </summary>
     public static void Distances(ArrayView<float> data, int n, int dim, int queryStart, int queries, ArrayView<float> dist)
     {

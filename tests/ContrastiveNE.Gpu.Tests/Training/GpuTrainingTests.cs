@@ -57,12 +57,13 @@ public class GpuTrainingTests
 
     /// <summary>
     /// One batch holding every edge with full-batch negatives makes an epoch independent of the edge order and of
-    /// sampling, so the device must reproduce the CPU engine's trajectory to float rounding.
+    /// sampling, so the device must reproduce the CPU engine's trajectory to float rounding. (The network cases use
+    /// SGD: Adam's step m/√v turns rounding noise in near-zero weight gradients into steps of a full learning rate.)
     /// </summary>
     [Theory]
     [InlineData(false, LossMode.InfoNce, OptimizerKind.Sgd)]
     [InlineData(false, LossMode.Neg, OptimizerKind.Adam)]
-    [InlineData(true, LossMode.InfoNce, OptimizerKind.Adam)]
+    [InlineData(true, LossMode.InfoNce, OptimizerKind.Sgd)]
     [InlineData(true, LossMode.Nce, OptimizerKind.Sgd)]
     public void OrderFreeFullBatchTrainingMatchesTheCpuEngine(bool parametric, LossMode loss, OptimizerKind optimizer)
     {
