@@ -60,7 +60,7 @@ case "$mode" in
       "$bench" $args --device cpu --n 2000 --threads 2
     done
     # The emulated GPU is slow: tiny inputs only.
-    for args in "nonparam-infonce --epochs 5 --n 300" "param-nce --epochs 1 --n 100 --batch 512" "knn-exact --n 200"; do
+    for args in "nonparam-infonce --epochs 5 --n 300" "param-nce --epochs 1 --n 50 --batch 256" "knn-exact --n 64"; do
       # shellcheck disable=SC2086
       "$bench" $args --device ilgpu-cpu --threads 2
     done
