@@ -28,9 +28,10 @@ public sealed class KnnExactScenario : IScenario
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;
+        var device = BenchDevice.Prepare(args, result);
         var process = System.Diagnostics.Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
-        var knn = result.Phase("knn", () => NearestNeighbors.Exact(data, K, DistanceMetric.Euclidean, args.Threads));
+        var knn = result.Phase("knn", () => BenchDevice.ExactKnn(args, device, data, K, args.Threads));
         process.Refresh();
         // On a shared machine the wall time measures the neighbours' load too; CPU time per thread is what the
         // search would take with the cores to itself.

@@ -35,7 +35,8 @@ public abstract class NonParametricScenario : IScenario
         var data = all.Slice(0, n);
         var labels = allLabels.AsSpan(0, n).ToArray();
         result.N = n;
-        var options = Configure(new CneOptions { Seed = args.Seed, Threads = args.Threads, Epochs = args.Epochs ?? 200 });
+        var device = BenchDevice.Prepare(args, result);
+        var options = Configure(new CneOptions { Seed = args.Seed, Threads = args.Threads, Epochs = args.Epochs ?? 200, Device = device });
         var knn = result.Phase("knn", () => NearestNeighbors.Search(data, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
         var graph = knn.ToGraph();
         var cne = new Cne(options);

@@ -25,7 +25,7 @@ public sealed class ParamNceScenario : IScenario
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;
-        var options = ParametricRun.Options(args, LossMode.Nce, defaultEpochs: 3);
+        var options = ParametricRun.Options(args, LossMode.Nce, defaultEpochs: 3) with { Device = BenchDevice.Prepare(args, result) };
         var embedding = ParametricRun.Fit(data, options, result);
         if (options.Epochs >= 25)
         {

@@ -89,8 +89,9 @@ public sealed class Cne
     private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         var table = new EmbeddingTable(start, Options.Threads);
-        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
-        var trainer = new ContrastiveTrainer(table, source, Options, () => table.Positions.Clone());
+        // The device backend (if any) takes the whole loop; the CPU trainer is the default.
+        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateTrainer(graph, table, Options)
+            ?? new ContrastiveTrainer(table, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => table.Positions.Clone());
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);
@@ -102,8 +103,8 @@ public sealed class Cne
         var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
         var model = new CneModel(network, Options);
         var trainingModel = new NetworkModel(network, data, Options.Threads);
-        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
-        var trainer = new ContrastiveTrainer(trainingModel, source, Options, () => model.Transform(data));
+        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateParametricTrainer(network, data, graph, Options, () => model.Transform(data))
+            ?? new ContrastiveTrainer(trainingModel, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => model.Transform(data));
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);

@@ -14,10 +14,10 @@ public sealed class CneEmbedding
     private readonly EmbeddingTable? _table;
     private readonly CneModel? _model;
     private readonly Matrix? _data;
-    private readonly ContrastiveTrainer _trainer;
+    private readonly IPhaseTrainer _trainer;
     private Matrix? _mapped;
 
-    internal CneEmbedding(EmbeddingTable table, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    internal CneEmbedding(EmbeddingTable table, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
     {
         _table = table;
         _trainer = trainer;
@@ -26,7 +26,7 @@ public sealed class CneEmbedding
         Options = options;
     }
 
-    internal CneEmbedding(CneModel model, Matrix data, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    internal CneEmbedding(CneModel model, Matrix data, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
     {
         _model = model;
         _data = data;

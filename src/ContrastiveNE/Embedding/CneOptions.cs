@@ -123,6 +123,10 @@ public sealed record CneOptions
     /// <summary>The learning rate in force: <see cref="LearningRate"/> or the mode's default.</summary>
     public double EffectiveLearningRate => LearningRate ?? (Parametric ? 0.001 : 1.0);
 
+    /// <summary>Where training runs: <see cref="ComputeDevice.Cpu"/> (default), <see cref="ComputeDevice.Gpu"/> or
+    /// <see cref="ComputeDevice.Auto"/> (the GPU when the ContrastiveNE.Gpu assembly and a CUDA device are present).</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
     /// <summary>The lower clamp in force.</summary>
     public double EffectiveClampLow => ClampLow ?? (Metric == SimilarityMetric.Euclidean ? 1e-4 : double.NegativeInfinity);
 
@@ -139,6 +143,7 @@ public sealed record CneOptions
         Enum(Aggregation, nameof(Aggregation));
         Enum(KnnMethod, nameof(KnnMethod));
         Enum(KnnMetric, nameof(KnnMetric));
+        Enum(Device, nameof(Device));
         if (S is { } s && !double.IsFinite(s)) throw new ArgumentOutOfRangeException(nameof(S), s, "s must be finite.");
         Positive(ZBar, nameof(ZBar));
         Positive(NegSpec, nameof(NegSpec));

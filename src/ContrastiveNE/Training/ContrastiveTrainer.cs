@@ -17,7 +17,7 @@ namespace ContrastiveNE.Training;
 /// The learnable log Z (nce) and log τ (learnable cosine temperature) use a constant learning rate of 0.001, are
 /// clipped like every parameter, and persist across phases.
 /// </remarks>
-public sealed class ContrastiveTrainer
+public sealed class ContrastiveTrainer : IPhaseTrainer
 {
     private const float ScalarLearningRate = 0.001f;
 

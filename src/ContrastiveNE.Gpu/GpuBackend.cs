@@ -1,0 +1,56 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Embedding;
+using ContrastiveNE.Gpu.Training;
+using ContrastiveNE.Models;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Training;
+
+namespace ContrastiveNE.Gpu;
+
+/// <summary>
+/// The GPU backend behind <see cref="CneOptions.Device"/>: opens the CUDA device and trains there. The core library
+/// finds it by loading this assembly and calling <see cref="Register"/>; applications may also call it themselves.
+/// </summary>
+public sealed class GpuBackend : IDeviceBackend
+{
+    private readonly Lazy<bool> _available;
+    private readonly Lazy<(GpuDevice Device, GpuKernels Kernels)> _opened;
+
+    /// <summary>A backend that opens devices with <paramref name="open"/> (the tests pass <see cref="GpuDevice.OpenCpu"/>).</summary>
+    /// <param name="open">Opens the device; called once, on the first trainer.</param>
+    /// <param name="isAvailable">Whether <paramref name="open"/> can succeed on this machine.</param>
+    public GpuBackend(Func<GpuDevice> open, Func<bool> isAvailable)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(isAvailable);
+        _available = new(isAvailable);
+        _opened = new(() =>
+        {
+            var device = open();
+            return (device, new GpuKernels(device.Accelerator));
+        });
+    }
+
+    /// <summary>The CUDA backend (first CUDA device).</summary>
+    public static GpuBackend Cuda { get; } = new(GpuDevice.OpenCuda, GpuDevice.IsCudaAvailable);
+
+    /// <summary>Registers <see cref="Cuda"/> with <see cref="DeviceBackends"/>.</summary>
+    public static void Register() => DeviceBackends.Register(Cuda);
+
+    /// <inheritdoc/>
+    public bool IsAvailable => _available.Value;
+
+    /// <inheritdoc/>
+    public string DeviceName => _opened.Value.Device.Name;
+
+    /// <summary>The opened device's kernels (opens the device on first use).</summary>
+    public GpuKernels Kernels => _opened.Value.Kernels;
+
+    /// <inheritdoc/>
+    public IPhaseTrainer CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options)
+        => new GpuEmbeddingTrainer(Kernels, graph, table, options);
+
+    /// <inheritdoc/>
+    public IPhaseTrainer CreateParametricTrainer(Sequential network, Matrix data, NeighborGraph graph, CneOptions options, Func<Matrix?> embedding)
+        => new GpuParametricTrainer(Kernels, network, data, graph, options, embedding);
+}

@@ -1,0 +1,132 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Embedding;
+using ContrastiveNE.Gpu.Tests.Support;
+using ContrastiveNE.Losses;
+using ContrastiveNE.Metrics;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Optimization;
+using ContrastiveNE.Tests.Support;
+using ContrastiveNE.Training;
+
+namespace ContrastiveNE.Gpu.Tests.Training;
+
+/// <summary>
+/// End-to-end fits through <see cref="Cne"/> with Device = Gpu, served by the backend on ILGPU's CPU accelerator.
+/// One class, so its tests (which register the process-wide backend) never run concurrently.
+/// </summary>
+public class GpuTrainingTests
+{
+    private static readonly GpuBackend CpuBackend = new(() => CpuAccelerator.Instance, () => true);
+
+    private static readonly Lazy<(NeighborGraph Graph, int[] Labels, int N)> Digits = new(() =>
+    {
+        const int n = 300;
+        var images = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, n);
+        int[] labels = NpyFile.ReadLabels(SharedData.Path("data", "digits-labels.npy"))[..n];
+        return (NearestNeighbors.Exact(images, 15).ToGraph(), labels, n);
+    });
+
+    private static CneOptions Options(ComputeDevice device, LossMode loss) => new()
+    {
+        Device = device, Loss = loss, Epochs = 30, BatchSize = 4096, Seed = 3,
+    };
+
+    [Fact]
+    public void NonParametricFitOnTheDeviceMatchesTheCpuEngineInQuality()
+    {
+        const LossMode loss = LossMode.InfoNce;
+        DeviceBackends.Register(CpuBackend);
+        var (graph, labels, _) = Digits.Value;
+        var reports = new List<EpochReport>();
+        var snapshots = new List<int>();
+        var gpu = new Cne(Options(ComputeDevice.Gpu, loss)).Fit(graph, progress: new SyncProgress(reports.Add), snapshots: (e, _) => snapshots.Add(e));
+        var cpu = new Cne(Options(ComputeDevice.Cpu, loss)).Fit(graph);
+
+        double gpuAccuracy = KnnClassification.LeaveOneOutAccuracy(gpu.Embedding, labels, 10);
+        double cpuAccuracy = KnnClassification.LeaveOneOutAccuracy(cpu.Embedding, labels, 10);
+        Assert.True(gpuAccuracy > 0.85, $"device kNN accuracy {gpuAccuracy:F3}");
+        Assert.True(Math.Abs(gpuAccuracy - cpuAccuracy) < 0.05, $"device {gpuAccuracy:F3} vs CPU {cpuAccuracy:F3}");
+
+        // Loss falls; one report per epoch; snapshots before training and every SaveFrequency epochs.
+        Assert.Equal(30, reports.Count);
+        Assert.True(reports[^1].MeanLoss < reports[0].MeanLoss, $"loss {reports[0].MeanLoss} → {reports[^1].MeanLoss}");
+        Assert.Equal(30, gpu.BatchLosses.Count);
+        Assert.Equal([-1, 0, 25], snapshots);
+        Assert.All(gpu.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    /// <summary>
+    /// One batch holding every edge with full-batch negatives makes an epoch independent of the edge order and of
+    /// sampling, so the device must reproduce the CPU engine's trajectory to float rounding. (The network cases use
+    /// SGD: Adam's step m/√v turns rounding noise in near-zero weight gradients into steps of a full learning rate.)
+    /// </summary>
+    [Theory]
+    [InlineData(false, LossMode.InfoNce, OptimizerKind.Sgd)]
+    [InlineData(false, LossMode.Neg, OptimizerKind.Adam)]
+    [InlineData(true, LossMode.InfoNce, OptimizerKind.Sgd)]
+    [InlineData(true, LossMode.Nce, OptimizerKind.Sgd)]
+    public void OrderFreeFullBatchTrainingMatchesTheCpuEngine(bool parametric, LossMode loss, OptimizerKind optimizer)
+    {
+        DeviceBackends.Register(CpuBackend);
+        var data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, 30);
+        var options = new CneOptions
+        {
+            Loss = loss, Optimizer = optimizer, Epochs = 3, BatchSize = 10_000, NegativeSamples = -1, K = 4, Seed = 5,
+            Parametric = parametric, HiddenLayers = [16, 8], LearningRate = parametric ? 0.01 : 0.5, KnnMethod = KnnMethod.Exact,
+        };
+        var cpu = new Cne(options).Fit(data);
+        var gpu = new Cne(options with { Device = ComputeDevice.Gpu }).Fit(data);
+        double scale = cpu.Embedding.Data.Max(v => Math.Abs(v));
+        CpuAccelerator.AssertClose(cpu.Embedding.Data.Select(v => (double)v).ToArray(), gpu.Embedding.Data, 1e-3, 1e-3 * scale, "embedding");
+        for (int e = 0; e < 3; e++)
+            Assert.Equal(cpu.BatchLosses[e][0], gpu.BatchLosses[e][0], 1e-3 * Math.Abs(cpu.BatchLosses[e][0]));
+        Assert.Equal(cpu.Z, gpu.Z, 1e-4);
+    }
+
+    [Fact]
+    public void NceLearnsZOnTheDevice()
+    {
+        DeviceBackends.Register(CpuBackend);
+        var (graph, _, _) = Digits.Value;
+        var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.Nce) with { Epochs = 3 }).Fit(graph);
+        Assert.NotEqual(1.0, fit.Z);
+        Assert.True(double.IsFinite(fit.Z));
+    }
+
+    [Fact]
+    public void CancellationStopsWithinOneBatchAndLeavesAUsableEmbedding()
+    {
+        DeviceBackends.Register(CpuBackend);
+        var (graph, _, _) = Digits.Value;
+        using var cts = new CancellationTokenSource();
+        var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.InfoNce)).Fit(graph,
+            progress: new SyncProgress(r => { if (r.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token);
+        Assert.True(fit.Cancelled);
+        Assert.Equal(3, fit.EpochsCompleted); // epochs 0 and 1 finished, epoch 2 cancelled before its first batch
+        Assert.All(fit.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void DeviceGpuWithoutCudaIsAClearErrorAndAutoFallsBackToTheCpu()
+    {
+        GpuBackend.Register();
+        var (graph, _, _) = Digits.Value;
+        var options = Options(ComputeDevice.Gpu, LossMode.InfoNce) with { Epochs = 1 };
+        if (GpuDevice.IsCudaAvailable())
+        {
+            Assert.Equal(1, new Cne(options).Fit(graph).EpochsCompleted);
+            return;
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => new Cne(options).Fit(graph));
+        Assert.Contains("CUDA", e.Message);
+        Assert.Contains("Device", e.Message);
+        Assert.Null(DeviceBackends.Resolve(ComputeDevice.Auto));
+        Assert.Equal(1, new Cne(options with { Device = ComputeDevice.Auto }).Fit(graph).EpochsCompleted);
+    }
+
+    /// <summary>Progress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => report(value);
+    }
+}
