@@ -149,4 +149,24 @@ public class ErrorPathTests
         Assert.Equal("cne: error: cancelled; no output was written.", result.ErrorLine);
         Assert.Empty(dir.FileNames());
     }
+
+    [Fact]
+    public void UnknownDevice_IsAUsageErrorNamingTheOption()
+    {
+        var result = CliRunner.Run("embed", TestData.DigitsImages, "-o", "x.npy", "--device", "tpu");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--device: expected one of cpu, gpu, auto; got 'tpu'.", result.ErrorLine);
+    }
+
+    [Fact]
+    public void GpuDeviceWithoutCuda_IsAClearErrorAndWritesNothing()
+    {
+        // On a machine with a CUDA device this run would train on the GPU; the tests run where there is none.
+        if (ContrastiveNE.Training.DeviceBackends.Resolve(ContrastiveNE.Embedding.ComputeDevice.Auto) != null) return;
+        using var dir = new TempDir();
+        var result = CliRunner.Run("embed", TestData.DigitsImages, "-o", dir.File("x.npy"), "--device", "gpu", "--epochs", "2", "--quiet");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("GPU", result.ErrorLine);
+        Assert.Empty(dir.FileNames());
+    }
 }

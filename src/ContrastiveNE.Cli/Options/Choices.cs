@@ -1,3 +1,4 @@
+using ContrastiveNE.Embedding;
 using ContrastiveNE.Losses;
 using ContrastiveNE.Neighbors;
 using ContrastiveNE.Optimization;
@@ -59,6 +60,14 @@ internal static class Choices
     {
         ["sum"] = LossAggregation.Sum,
         ["mean"] = LossAggregation.Mean,
+    };
+
+    /// <summary>--device.</summary>
+    public static readonly IReadOnlyDictionary<string, ComputeDevice> Devices = new Dictionary<string, ComputeDevice>
+    {
+        ["cpu"] = ComputeDevice.Cpu,
+        ["gpu"] = ComputeDevice.Gpu,
+        ["auto"] = ComputeDevice.Auto,
     };
 
     /// <summary>The word for a library value (help defaults are printed from the library's defaults).</summary>

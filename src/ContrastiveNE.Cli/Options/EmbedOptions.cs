@@ -31,6 +31,7 @@ internal sealed class EmbedOptions
         [nameof(CneOptions.EarlyExaggeration)] = "--no-early-exaggeration", [nameof(CneOptions.K)] = "--k", [nameof(CneOptions.KnnMethod)] = "--knn",
         [nameof(CneOptions.KnnMetric)] = "--knn-metric", [nameof(CneOptions.Dimensions)] = "--dim", [nameof(CneOptions.Seed)] = "--seed",
         [nameof(CneOptions.Threads)] = "--threads", [nameof(CneOptions.Parametric)] = "--parametric", [nameof(CneOptions.HiddenLayers)] = "--hidden",
+        [nameof(CneOptions.Device)] = "--device",
     };
 
     private readonly ChoiceOption<LossMode> _loss;
@@ -45,6 +46,7 @@ internal sealed class EmbedOptions
     private readonly Option<bool> _learnableTemperature, _noEarlyExaggeration, _parametric;
     private readonly ChoiceOption<KnnMethod> _knn;
     private readonly ChoiceOption<DistanceMetric> _knnMetric;
+    private readonly ChoiceOption<ComputeDevice> _device;
     private readonly Option<float[]> _hidden;
 
     /// <summary>
@@ -113,6 +115,8 @@ internal sealed class EmbedOptions
         _k = CliOptions.Int("--k", Defaults.K, "Neighbours per point in the kNN graph.", min: 1);
         _knn = Choices.KnnOption();
         _knnMetric = Choices.KnnMetricOption();
+        _device = new ChoiceOption<ComputeDevice>("--device", Choices.Word(Choices.Devices, Defaults.Device),
+            "Where training runs: cpu, gpu (an NVIDIA GPU through ILGPU; an error without one) or auto (the GPU when present).", Choices.Devices);
         _dim = CliOptions.Int("--dim", Defaults.Dimensions, "Embedding dimension.", min: 1);
         _seed = CliOptions.Seed();
         _threads = CliOptions.Threads();
@@ -148,7 +152,7 @@ internal sealed class EmbedOptions
         }
         Option[] all =
         [
-            _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option,
+            _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option, _device.Option,
             _dim, _seed, _threads, _schedule.Option, _lrMinFactor, _warmupEpochs, _warmupLr, _momentum, _weightDecay, _clip, _aggregation.Option,
             _eps, _learnableTemperature, _baseTemperature, _clampLow, _clampHigh, _noEarlyExaggeration, _zBar, _negSpec, _inceSpec,
         ];
@@ -199,6 +203,7 @@ internal sealed class EmbedOptions
             K = parsed.GetValue(_k),
             KnnMethod = _knn.Get(parsed),
             KnnMetric = _knnMetric.Get(parsed),
+            Device = _device.Get(parsed),
             Dimensions = parsed.GetValue(_dim),
             Seed = parsed.GetValue(_seed),
             Threads = parsed.GetValue(_threads),
