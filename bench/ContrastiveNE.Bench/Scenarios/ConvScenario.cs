@@ -24,7 +24,7 @@ public sealed class ConvScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        int rows = args.N ?? 512, threads = args.Threads, repeats = args.GetInt("repeats", 5);
+        int rows = args.N ?? 512, threads = args.Threads, repeats = args.GetInt("repeats", 10);
         result.N = rows;
         var encoder = ConvEncoder.Create(new ImageShape(1, 28, 28), seed: (ulong)args.Seed);
         var layer = encoder.LargestConvolution;
@@ -38,27 +38,45 @@ public sealed class ConvScenario : IScenario
         var dx = new float[rows * conv.InputDimension];
         double flops = (double)conv.FlopsPerImage * rows;
 
-        double forward = result.Phase("conv_forward", () => Best(repeats, () => conv.Forward(x, rows, y, training: true)));
-        double backward = result.Phase("conv_backward", () => Best(repeats, () => conv.Backward(dy, dx)));
-
         // The GEMMs of the layer, over as many chunks as the batch has, with nothing else around them.
         int m = conv.OutputShape.Channels, k = conv.InputShape.Channels * conv.KernelHeight * conv.KernelWidth;
         int cols = conv.ChunkColumns, chunks = (int)Math.Ceiling((double)rows * conv.OutputShape.PlaneSize / cols);
         float[] w = Fill(ref rng, m * k), col = Fill(ref rng, k * cols), product = new float[m * cols], dw = new float[m * k];
-        double gemmForward = result.Phase("gemm_forward", () => Best(repeats, () =>
-        {
-            for (int c = 0; c < chunks; c++)
-                Gemm.Multiply(Transpose.No, Transpose.No, m, cols, k, 1f, w, k, col, cols, 0f, product, cols, threads);
-        }));
-        double gemmBackward = result.Phase("gemm_backward", () => Best(repeats, () =>
-        {
-            for (int c = 0; c < chunks; c++)
-            {
-                Gemm.Multiply(Transpose.No, Transpose.Yes, m, k, cols, 1f, product, cols, col, cols, 1f, dw, k, threads);
-                Gemm.Multiply(Transpose.Yes, Transpose.No, k, cols, m, 1f, w, k, product, cols, 0f, col, cols, threads);
-            }
-        }));
         double gemmFlops = 2.0 * m * k * cols * chunks;
+        var geometry = new WindowGeometry(conv.InputShape, conv.KernelHeight, conv.KernelWidth, conv.Stride, conv.Padding);
+        int perChunk = cols / conv.OutputShape.PlaneSize;
+
+        Action[] actions =
+        [
+            () => conv.Forward(x, rows, y, training: true),
+            () => conv.Backward(dy, dx),
+            () =>
+            {
+                for (int c = 0; c < chunks; c++)
+                    Gemm.Multiply(Transpose.No, Transpose.No, m, cols, k, 1f, w, k, col, cols, 0f, product, cols, threads);
+            },
+            () =>
+            {
+                for (int c = 0; c < chunks; c++)
+                {
+                    Gemm.Multiply(Transpose.No, Transpose.Yes, m, k, cols, 1f, product, cols, col, cols, 1f, dw, k, threads);
+                    Gemm.Multiply(Transpose.Yes, Transpose.No, k, cols, m, 1f, w, k, product, cols, 0f, col, cols, threads);
+                }
+            },
+            // Diagnostic: im2col alone over the batch on one thread (the layer's main cost besides the GEMMs).
+            () =>
+            {
+                for (int s = 0; s < rows; s++)
+                    Im2Col.Expand(geometry, x.AsSpan(s * conv.InputDimension, conv.InputDimension), col, cols, s % perChunk * conv.OutputShape.PlaneSize);
+            },
+        ];
+        // The machine may be shared: rounds interleave all five measurements, so each sees the same conditions,
+        // and the best of each over the rounds is kept.
+        var best = result.Phase("rounds", () => BestInterleaved(repeats, actions));
+        double forward = best[0], backward = best[1], gemmForward = best[2], gemmBackward = best[3], im2col = best[4];
+        result.Set("im2col_seconds_1thread", im2col);
+        result.Set("conv_forward_seconds", forward);
+        result.Set("gemm_forward_seconds", gemmForward);
 
         result.Set("gemm_shape", $"{m}x{cols}x{k}");
         result.Set("conv_forward_gflops", flops / forward / 1e9);
@@ -69,16 +87,20 @@ public sealed class ConvScenario : IScenario
         result.Set("ratio_backward", gemmBackward / backward * (flops / gemmFlops));
     }
 
-    /// <summary>Best of <paramref name="repeats"/> timed calls in seconds, after one warm-up call.</summary>
-    private static double Best(int repeats, Action action)
+    /// <summary>Best time in seconds of each action over <paramref name="repeats"/> interleaved rounds, after one warm-up round.</summary>
+    private static double[] BestInterleaved(int repeats, Action[] actions)
     {
-        action();
-        double best = double.MaxValue;
+        foreach (var action in actions) action();
+        var best = new double[actions.Length];
+        Array.Fill(best, double.MaxValue);
         for (int r = 0; r < Math.Max(1, repeats); r++)
         {
-            var sw = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            for (int i = 0; i < actions.Length; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                actions[i]();
+                best[i] = Math.Min(best[i], sw.Elapsed.TotalSeconds);
+            }
         }
         return best;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ContrastiveNE.Data;
 
 /// <summary>Checks on loaded data that every reader and consumer shares.</summary>
@@ -18,6 +20,7 @@ public static class DataChecks
     /// <summary>Throws a <see cref="InvalidDataException"/> naming the row and column of the first NaN or ±∞ value.</summary>
     /// <param name="matrix">The data.</param>
     /// <param name="what">How the data is named in the message (usually its file).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EnsureFinite(Matrix matrix, string what)
     {
         ArgumentNullException.ThrowIfNull(matrix);

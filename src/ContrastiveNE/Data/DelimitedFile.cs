@@ -29,6 +29,17 @@ public static class DelimitedFile
 
     /// <summary>Reads delimited text from <paramref name="reader"/>; <paramref name="name"/> names the source in errors.</summary>
     public static DelimitedData Read(TextReader reader, string name, LabelColumn? labelColumn = null)
+        => Read(reader, name, labelColumn, labelsOnly: false);
+
+    /// <summary>Reads a file of one column of class labels (header allowed).</summary>
+    internal static int[] ReadLabels(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, path, LabelColumn.ByIndex(0), labelsOnly: true).Labels!;
+    }
+
+    private static DelimitedData Read(TextReader reader, string name, LabelColumn? labelColumn, bool labelsOnly)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var lines = new List<(int Number, string Text)>();
@@ -46,7 +57,9 @@ public static class DelimitedFile
         Split(lines[0].Text, delimiter, cells, name, lines[0].Number);
         int width = cells.Count;
         int label = ResolveLabelIndex(labelColumn, cells, width, name);
-        bool header = labelColumn?.Name != null || HasNonNumeric(cells, label);
+        // A lone label column cannot reveal a header by itself (labels may be text): then a first cell that appears
+        // nowhere else in the column and is not an integer is taken as its name.
+        bool header = labelColumn?.Name != null || HasNonNumeric(cells, label) || (labelsOnly && LooksLikeLabelHeader(lines, delimiter, name));
         string[]? headerCells = header ? cells.ToArray() : null;
         if (labelColumn?.Name != null && label < 0)
             throw DataError.Create(name, $"the label column '{labelColumn.Value.Name}' is not in the header ({string.Join(", ", cells)}).", 0);
@@ -55,7 +68,8 @@ public static class DelimitedFile
         int rows = lines.Count - first;
         if (rows == 0) throw DataError.Create(name, "the file has a header but no data rows.");
         int dataWidth = label >= 0 ? width - 1 : width;
-        if (dataWidth == 0) throw DataError.Create(name, "the file has no data columns besides the label column.");
+        if (labelsOnly && dataWidth != 0) throw DataError.Create(name, $"a labels file must have one column, found {width}.");
+        if (dataWidth == 0 && !labelsOnly) throw DataError.Create(name, "the file has no data columns besides the label column.");
         var values = new float[checked(rows * dataWidth)];
         var labelText = label >= 0 ? new string[rows] : null;
         for (int r = 0; r < rows; r++)
@@ -149,6 +163,20 @@ public static class DelimitedFile
         for (int c = 0; c < cells.Count; c++)
             if (c != label && !double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return true;
         return false;
+    }
+
+    private static bool LooksLikeLabelHeader(List<(int Number, string Text)> lines, char? delimiter, string name)
+    {
+        var cells = new List<string>();
+        Split(lines[0].Text, delimiter, cells, name, lines[0].Number);
+        if (cells.Count != 1 || int.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) return false;
+        string first = cells[0];
+        for (int i = 1; i < lines.Count; i++)
+        {
+            Split(lines[i].Text, delimiter, cells, name, lines[i].Number);
+            if (cells.Count == 1 && cells[0] == first) return false;
+        }
+        return lines.Count > 1;
     }
 
     private static (int[], IReadOnlyList<string>?) EncodeLabels(string[] text)

@@ -19,8 +19,6 @@ public sealed class Cne
     {
         Options = options ?? new CneOptions();
         Options.Validate();
-        if (Options.Parametric)
-            throw new ArgumentException("The parametric mode is not part of this estimator; use the network model with ContrastiveTrainer.", nameof(CneOptions.Parametric));
     }
 
     /// <summary>The validated options.</summary>
@@ -31,7 +29,7 @@ public sealed class Cne
     /// (PCA unless <paramref name="initialization"/> is given) and optimises, with early exaggeration where SPEC §3 says.
     /// </summary>
     /// <param name="data">n × D data, finite.</param>
-    /// <param name="initialization">Optional n × d starting positions (copied).</param>
+    /// <param name="initialization">Optional n × d starting positions (copied); not allowed with <see cref="CneOptions.Parametric"/>, where the network's initialisation decides.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and after every epoch e with e mod SaveFrequency = 0, with a copy of the positions.</param>
     /// <param name="cancellationToken">Stops within one batch; the result then holds the partial embedding and <see cref="CneEmbedding.Cancelled"/>.</param>
@@ -43,9 +41,12 @@ public sealed class Cne
         if (data.Rows < 2) throw new ArgumentException($"At least 2 rows are needed, got {data.Rows}.", nameof(data));
         if (Options.K >= data.Rows)
             throw new ArgumentOutOfRangeException(nameof(CneOptions.K), Options.K, $"K must be below the number of rows ({data.Rows}).");
+        if (Options.Parametric && initialization != null)
+            throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
         var knn = NearestNeighbors.Search(data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
         var graph = knn.ToGraph();
+        if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
         return Train(graph, start, progress, snapshots, cancellationToken);
     }
@@ -64,6 +65,8 @@ public sealed class Cne
     {
         ArgumentNullException.ThrowIfNull(graph);
         if (graph.EdgeCount == 0) throw new ArgumentException("The graph has no edges.", nameof(graph));
+        if (Options.Parametric)
+            throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data).", nameof(CneOptions.Parametric));
         CheckInitialization(initialization, graph.NodeCount);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -90,7 +93,25 @@ public sealed class Cne
         var trainer = new ContrastiveTrainer(table, source, Options, () => table.Positions.Clone());
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
-        snapshots?.Invoke(-1, table.Positions.Clone());
+        return Run(result, spectrum, progress, snapshots, token);
+    }
+
+    /// <summary>The parametric mode (SPEC §1.3): the same loop, with the network over the data rows as the model.</summary>
+    private CneEmbedding TrainParametric(Matrix data, NeighborGraph graph, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    {
+        var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
+        var model = new CneModel(network, Options);
+        var trainingModel = new NetworkModel(network, data, Options.Threads);
+        var source = new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads);
+        var trainer = new ContrastiveTrainer(trainingModel, source, Options, () => model.Transform(data));
+        var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
+        var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
+        return Run(result, spectrum, progress, snapshots, token);
+    }
+
+    private CneEmbedding Run(CneEmbedding result, ResolvedSpectrum spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    {
+        snapshots?.Invoke(-1, result.Embedding.Clone());
         int early = spectrum.EarlyValue is null ? 0 : spectrum.EarlyEpochs;
         if (early > 0)
         {
@@ -102,14 +123,17 @@ public sealed class Cne
     }
 
     /// <summary>
-    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3), scaled so that the first column
-    /// has unit population standard deviation.
+    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3): PCA onto the first d components,
+    /// scaled so that the first column has unit population standard deviation.
     /// </summary>
     /// <param name="data">n × D data.</param>
     public Matrix CreateInitialization(Matrix data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return RandomInitialization(data.Rows);
+        if (Options.Dimensions > data.Columns)
+            throw new ArgumentOutOfRangeException(nameof(CneOptions.Dimensions), Options.Dimensions,
+                $"PCA initialisation needs Dimensions ≤ the {data.Columns} data columns; pass an initialisation instead.");
+        return Initialization.PcaInitializer.Initialize(data, Options.Dimensions, Options.Threads);
     }
 
     private Matrix DefaultInitialization(Matrix data) => CreateInitialization(data);

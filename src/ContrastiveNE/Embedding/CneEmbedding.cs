@@ -5,13 +5,17 @@ using ContrastiveNE.Training;
 namespace ContrastiveNE.Embedding;
 
 /// <summary>
-/// The state of a fitted non-parametric embedding (openTSNE's TSNEEmbedding): the positions, the batch losses of every
-/// epoch, the resolved spectrum values, and the trainer, so that <see cref="Optimize"/> can continue.
+/// The state of a fitted embedding (openTSNE's TSNEEmbedding): the positions, the batch losses of every
+/// epoch, the resolved spectrum values, and the trainer, so that <see cref="Optimize"/> can continue. A parametric
+/// embedding also holds its network (<see cref="Model"/>), which embeds new rows and can be saved.
 /// </summary>
 public sealed class CneEmbedding
 {
-    private readonly EmbeddingTable _table;
+    private readonly EmbeddingTable? _table;
+    private readonly CneModel? _model;
+    private readonly Matrix? _data;
     private readonly ContrastiveTrainer _trainer;
+    private Matrix? _mapped;
 
     internal CneEmbedding(EmbeddingTable table, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
     {
@@ -22,8 +26,36 @@ public sealed class CneEmbedding
         Options = options;
     }
 
-    /// <summary>The n × d positions (live: <see cref="Optimize"/> updates them in place).</summary>
-    public Matrix Embedding => _table.Positions;
+    internal CneEmbedding(CneModel model, Matrix data, ContrastiveTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    {
+        _model = model;
+        _data = data;
+        _trainer = trainer;
+        Graph = graph;
+        Spectrum = spectrum;
+        Options = options;
+    }
+
+    /// <summary>
+    /// The n × d positions. Non-parametric: live (<see cref="Optimize"/> updates them in place). Parametric: the network's
+    /// map of the training data, recomputed after every fit or optimise phase.
+    /// </summary>
+    public Matrix Embedding => _table?.Positions ?? (_mapped ??= _model!.Transform(_data!));
+
+    /// <summary>The trained network of a parametric embedding (<see cref="CneOptions.Parametric"/>); null otherwise.</summary>
+    public CneModel? Model => _model;
+
+    /// <summary>Embeds new rows with the trained network (parametric embeddings only); see <see cref="CneModel.Transform"/>.</summary>
+    /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
+    /// <exception cref="ArgumentException">The column count differs from the training data's.</exception>
+    public Matrix Transform(Matrix newData) => ParametricModel().Transform(newData);
+
+    /// <summary>Saves the trained network and options (parametric embeddings only); load with <see cref="CneModel.Load"/>.</summary>
+    /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
+    public void Save(string path) => ParametricModel().Save(path);
+
+    private CneModel ParametricModel() =>
+        _model ?? throw new InvalidOperationException("Only a parametric embedding (CneOptions.Parametric) can transform new data or be saved; a non-parametric embedding has no map for new points.");
 
     /// <summary>The options of the fit.</summary>
     public CneOptions Options { get; }
@@ -63,7 +95,7 @@ public sealed class CneEmbedding
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        if (spectrum is { } s && double.IsNaN(s) == false && !(s > 0 && double.IsFinite(s)) && !double.IsNaN(Spectrum.Value))
+        if (spectrum is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(spectrum), s, "The spectrum value must be finite and > 0.");
         RunPhase(epochs, spectrum ?? Spectrum.Value, progress, snapshots, cancellationToken);
         return this;
@@ -74,9 +106,10 @@ public sealed class CneEmbedding
         int frequency = Options.SaveFrequency;
         Action<int>? after = snapshots == null ? null : epoch =>
         {
-            if (epoch % frequency == 0) snapshots(epoch, _table.Positions.Clone());
+            if (epoch % frequency == 0) { _mapped = null; snapshots(epoch, Embedding.Clone()); }
         };
         Cancelled = !_trainer.Optimize(epochs, spectrum, progress, after, token);
+        _mapped = null;
     }
 }
 

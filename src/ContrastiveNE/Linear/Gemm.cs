@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Linear;
@@ -10,9 +12,11 @@ namespace ContrastiveNE.Linear;
 /// </summary>
 /// <remarks>
 /// Goto/BLIS blocking: C is cut into work units of Mc rows × (64 or 256) columns whose boundaries depend only on
-/// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips and runs
-/// the MR × NR register kernel over it. Every element of C is produced by one unit with a fixed summation order, so
-/// the result is bit-identical for any thread count.
+/// the shape; a unit walks k in equal blocks of at most 256, packs its block of op(B) into NR-wide strips (or uses
+/// op(B) packed once for all units when it is small) and runs the MR × NR register kernel over it. A k much longer
+/// than C's sides is also cut into fixed chunks whose partial products are summed in chunk order. Every element of
+/// C is produced with a summation order fixed by the shape alone, so the result is bit-identical for any thread
+/// count (kernel paths may differ from each other in the last bits).
 /// </remarks>
 public static partial class Gemm
 {
@@ -66,37 +70,146 @@ public static partial class Gemm
         // (e.g. the weight gradient, m = 100), so the columns still spread over the threads.
         int unitWidth = mTiles >= 8 ? 256 : 64;
         int nTiles = (n + unitWidth - 1) / unitWidth;
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallelism.For(mTiles * nTiles, threads, unit =>
+        if (k >= 2 * SplitKChunk && k > SplitKRatio * Math.Max(m, n))
         {
-            int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
-            RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
-                alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc);
-        });
+            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            return;
+        }
+        int kc = GemmGeometry.KcFor(k), nr = g.Nr;
+        int paddedN = (n + nr - 1) / nr * nr;
+        long packedSize = (long)k * paddedN;
+        // When op(B) is small (a layer's weights) and shared by several row blocks, pack it once for all units
+        // rather than once per unit: repacking a transposed 784 × 100 weight matrix per 128 rows would cost a third
+        // of the multiply.
+        float[]? shared = mTiles > 1 && packedSize <= SharedPackLimit ? ArrayPool<float>.Shared.Rent((int)packedSize + 16) : null;
+        try
+        {
+            fixed (float* sharedPtr = shared)
+            {
+                nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+                nint packed = shared == null ? 0 : ((nint)sharedPtr + 63) & ~(nint)63;
+                if (packed != 0)
+                {
+                    int strips = paddedN / nr;
+                    Parallelism.ForRanges(strips, 16, threads, (s0, s1) =>
+                    {
+                        int j0 = s0 * nr, w = Math.Min(n, s1 * nr) - j0;
+                        for (int p0 = 0; p0 < k; p0 += kc)
+                        {
+                            int kcp = Math.Min(kc, k - p0);
+                            GemmPacking.PackB(transB, (float*)pb, ldb, p0, kcp, j0, w, nr, (float*)packed + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                        }
+                    });
+                }
+                Parallelism.For(mTiles * nTiles, threads, unit =>
+                {
+                    int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
+                    RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
+                        alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN);
+                });
+            }
+        }
+        finally
+        {
+            if (shared != null) ArrayPool<float>.Shared.Return(shared);
+        }
     }
+
+    /// <summary>
+    /// A k this many times longer than C's sides is split as well (the weight gradient, 100 × 784 × 65,536): C then
+    /// has too few blocks to share out, and every column block would stream the whole of A again.
+    /// </summary>
+    private const int SplitKRatio = 8;
+
+    /// <summary>Smallest k-chunk of the split (a multiple of the 256 k-block).</summary>
+    private const int SplitKChunk = 4096;
+
+    /// <summary>Bound on the partial products' storage, in floats (64 MB).</summary>
+    private const long SplitKPartialLimit = 1 << 24;
+
+    /// <summary>
+    /// C ← α·Σ_chunks op(A)[:, chunk]·op(B)[chunk, :] + β·C for a small C and a long k: each (chunk, block of C) is a
+    /// unit writing its own partial product, and the partials are summed in chunk order afterwards. Chunk bounds
+    /// depend only on k, so the sum is the same at any thread count; it streams A and B once instead of once per
+    /// narrow column block.
+    /// </summary>
+    private static unsafe void MultiplySplitK(GemmGeometry g, Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+    {
+        long mn = (long)m * n;
+        int chunk = SplitKChunk;
+        while ((long)(k + chunk - 1) / chunk * mn > SplitKPartialLimit && chunk < k) chunk *= 2;
+        int chunks = (k + chunk - 1) / chunk;
+        int mTiles = (m + g.Mc - 1) / g.Mc, unitWidth = 256, nTiles = (n + unitWidth - 1) / unitWidth;
+        float[] partial = ArrayPool<float>.Shared.Rent(checked((int)(chunks * mn)));
+        try
+        {
+            fixed (float* pp = partial)
+            {
+                nint pa = (nint)a, pb = (nint)b, pPartial = (nint)pp, pc = (nint)c;
+                nint aStep = transA == Transpose.No ? 1 : lda, bStep = transB == Transpose.No ? ldb : 1;
+                Parallelism.For(chunks * mTiles * nTiles, threads, unit =>
+                {
+                    int ch = unit / (mTiles * nTiles), tile = unit % (mTiles * nTiles);
+                    int i0 = tile / nTiles * g.Mc, j0 = tile % nTiles * unitWidth;
+                    int p0 = ch * chunk, kLen = Math.Min(chunk, k - p0);
+                    RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), kLen,
+                        1f, (float*)pa + p0 * aStep, lda, (float*)pb + p0 * bStep, ldb, 0f, (float*)pPartial + ch * mn, n, null, 0);
+                });
+                Parallelism.ForRanges(m, 16, threads, (r0, r1) =>
+                {
+                    for (int i = r0; i < r1; i++)
+                    {
+                        var sum = new Span<float>((float*)pPartial + (nint)i * n, n);
+                        for (int ch = 1; ch < chunks; ch++)
+                            TensorPrimitives.Add(sum, new ReadOnlySpan<float>((float*)pPartial + ch * mn + (nint)i * n, n), sum);
+                        var row = new Span<float>((float*)pc + i * ldc, n);
+                        if (beta == 0)
+                        {
+                            TensorPrimitives.Multiply(sum, alpha, row);
+                        }
+                        else
+                        {
+                            TensorPrimitives.Multiply(row, beta, row);
+                            TensorPrimitives.MultiplyAdd(sum, alpha, row, row);
+                        }
+                    }
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partial);
+        }
+    }
+
+    /// <summary>Largest op(B) (in floats, padded) packed once per call and shared by all units: 16 MB.</summary>
+    private const long SharedPackLimit = 1 << 22;
 
     /// <summary>Computes the block C[i0 … i0+mc, j0 … j0+w] completely, k-block by k-block.</summary>
     private static unsafe void RunUnit(GemmGeometry g, Transpose transA, Transpose transB,
         int i0, int mc, int j0, int w, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN)
     {
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
-        float* packedB = GemmPacking.BufferB(kcMax * wPadded);
+        float* packedB = prepacked != null ? null : GemmPacking.BufferB(kcMax * wPadded);
         float* edge = GemmPacking.BufferA(kcMax * mr);
         nint rs = transA == Transpose.No ? lda : 1, cs = transA == Transpose.No ? 1 : lda;
         int fullRows = mc / mr * mr;
         for (int p0 = 0; p0 < k; p0 += kcMax)
         {
             int kc = Math.Min(kcMax, k - p0);
-            GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
+            // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
+            float* strips = prepacked != null ? prepacked + (nint)p0 * paddedN + (nint)(j0 / nr) * kc * nr : packedB;
+            if (prepacked == null) GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
             if (fullRows < mc)
                 GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, edge);
             // Later k-blocks add to what the first one wrote.
             float betaBlock = p0 == 0 ? beta : 1f;
             for (int jr = 0; jr < w; jr += nr)
             {
-                float* strip = packedB + (nint)(jr / nr) * kc * nr;
+                float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < fullRows; ir += mr)

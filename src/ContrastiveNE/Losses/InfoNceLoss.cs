@@ -20,9 +20,9 @@ internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, flo
     {
         float q0 = q[0];
         bool active0 = q0 >= _low && q0 <= _high;
-        float c0 = active0 ? q0 : Math.Clamp(q0, _low, _high);
+        float c0 = active0 ? q0 : MathF.Min(MathF.Max(q0, _low), _high);
         float sum = _includePositive ? c0 : 0f;
-        for (int k = 1; k < q.Length; k++) sum += Math.Clamp(q[k], _low, _high);
+        for (int k = 1; k < q.Length; k++) sum += MathF.Min(MathF.Max(q[k], _low), _high);
         float kappa = _kappa;
         float shared = kappa * _invRho / sum; // κ/(ρS)
         for (int k = 1; k < q.Length; k++)

@@ -24,9 +24,13 @@ public static class EmbeddingQuality
         if (options.Pairs < 2)
             throw new ArgumentOutOfRangeException($"{nameof(options)}.{nameof(QualityOptions.Pairs)}", options.Pairs, "Pairs must be at least 2.");
 
-        double recall = KnnRecall.Compute(data, embedding, options.K, options.SampleSize, options.Seed, options.Threads);
-        double? accuracy = labels is null ? null
-            : KnnClassification.LeaveOneOutAccuracy(embedding, labels, options.ClassifierK, options.SampleSize, options.Seed, options.Threads);
+        // One exact search in the embedding serves both the recall (first K neighbours) and the classifier (first
+        // ClassifierK): with ties broken by index, the nearest k of a wider search are exactly the k-search.
+        int[] sample = PointSample.Draw(n, options.SampleSize, options.Seed);
+        int width = labels is null ? options.K : Math.Max(options.K, options.ClassifierK);
+        int[] neighbors = BruteForceNeighbors.Search(embedding, embedding, sample, width, excludeSelf: true, options.Threads);
+        double recall = KnnRecall.FromEmbeddingNeighbors(data, sample, neighbors, width, options.K, options.Threads);
+        double? accuracy = labels is null ? null : KnnClassification.FromNeighbors(labels, sample, neighbors, width, options.ClassifierK);
         double spearman = SpearmanCorrelation.OfDistances(data, embedding, options.Pairs, options.Seed);
         return new QualityReport(recall, accuracy, spearman, options.K, Math.Min(n, options.SampleSize));
     }

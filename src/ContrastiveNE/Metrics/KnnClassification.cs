@@ -28,9 +28,18 @@ public static class KnnClassification
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleSize, 1);
         int[] sample = PointSample.Draw(embedding.Rows, sampleSize, seed);
         int[] neighbors = BruteForceNeighbors.Search(embedding, embedding, sample, k, excludeSelf: true, threads);
+        return FromNeighbors(labels, sample, neighbors, k, k);
+    }
+
+    /// <summary>
+    /// Leave-one-out accuracy given the neighbours of the sampled points (a sample.Length × width table whose first
+    /// k columns are each point's k nearest), so callers can share one search.
+    /// </summary>
+    internal static double FromNeighbors(int[] labels, int[] sample, int[] neighbors, int width, int k)
+    {
         int correct = 0;
         for (int q = 0; q < sample.Length; q++)
-            if (Vote(neighbors.AsSpan(q * k, k), labels) == labels[sample[q]]) correct++;
+            if (Vote(neighbors.AsSpan(q * width, k), labels) == labels[sample[q]]) correct++;
         return (double)correct / sample.Length;
     }
 

@@ -22,9 +22,20 @@ public static class KnnRecall
         MetricChecks.K(k, data.Rows, nameof(k));
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleSize, 1);
         int[] sample = PointSample.Draw(data.Rows, sampleSize, seed);
-        var inData = NearestNeighbors.Exact(data, k, DistanceMetric.Euclidean, threads, sample);
         int[] inEmbedding = BruteForceNeighbors.Search(embedding, embedding, sample, k, excludeSelf: true, threads);
-        return Compute(inData.Indices, inEmbedding, sample.Length, k);
+        return FromEmbeddingNeighbors(data, sample, inEmbedding, k, k, threads);
+    }
+
+    /// <summary>
+    /// Recall@k given the embedding neighbours of the sampled points (a sample.Length × width table whose first k
+    /// columns are each point's k nearest, nearest first), so callers can share one embedding search.
+    /// </summary>
+    internal static double FromEmbeddingNeighbors(Matrix data, int[] sample, int[] embeddingNeighbors, int width, int k, int threads)
+    {
+        var inData = NearestNeighbors.Exact(data, k, DistanceMetric.Euclidean, threads, sample);
+        var firstK = new int[sample.Length * k];
+        for (int q = 0; q < sample.Length; q++) embeddingNeighbors.AsSpan(q * width, k).CopyTo(firstK.AsSpan(q * k, k));
+        return Compute(inData.Indices, firstK, sample.Length, k);
     }
 
     /// <summary>

@@ -16,19 +16,26 @@ internal static unsafe class LayerKernels
     /// <summary>Rows per partial sum of <see cref="AddColumnSums"/>.</summary>
     internal const int SumGrain = 1024;
 
-    /// <summary>Writes <paramref name="bias"/> into every one of the <paramref name="rows"/> rows of <paramref name="destination"/>.</summary>
-    public static void BroadcastRows(ReadOnlySpan<float> bias, Span<float> destination, int rows, int threads)
+    /// <summary>
+    /// Adds <paramref name="bias"/> to every one of the <paramref name="rows"/> rows of <paramref name="values"/>, in place,
+    /// and with <paramref name="relu"/> applies max(·, 0) in the same pass (one read and one write of the rows).
+    /// </summary>
+    public static void AddBias(Span<float> values, ReadOnlySpan<float> bias, int rows, bool relu, int threads)
     {
         int width = bias.Length;
         if (width == 0 || rows == 0) return;
         fixed (float* pb = bias)
-        fixed (float* pd = destination)
+        fixed (float* pv = values)
         {
-            nint b = (nint)pb, d = (nint)pd;
+            nint b = (nint)pb, v = (nint)pv;
             Parallelism.ForRanges(rows, Math.Max(1, ElementGrain / width), threads, (start, end) =>
             {
-                var source = new ReadOnlySpan<float>((float*)b, width);
-                for (int r = start; r < end; r++) source.CopyTo(new Span<float>((float*)d + (long)r * width, width));
+                for (int r = start; r < end; r++)
+                {
+                    float* row = (float*)v + (long)r * width;
+                    AddRange((float*)b, row, width);
+                    if (relu) ReluRange(row, row, width);
+                }
             });
         }
     }
@@ -91,16 +98,19 @@ internal static unsafe class LayerKernels
     {
         fixed (float* ps = source)
         fixed (float* pd = destination)
-        {
-            int n = source.Length, i = 0;
-            if (Vector512.IsHardwareAccelerated)
-                for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                    Vector512.Store(Vector512.Load(pd + i) + Vector512.Load(ps + i), pd + i);
-            if (Vector256.IsHardwareAccelerated)
-                for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                    Vector256.Store(Vector256.Load(pd + i) + Vector256.Load(ps + i), pd + i);
-            for (; i < n; i++) pd[i] += ps[i];
-        }
+            AddRange(ps, pd, source.Length);
+    }
+
+    private static void AddRange(float* ps, float* pd, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                Vector512.Store(Vector512.Load(pd + i) + Vector512.Load(ps + i), pd + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                Vector256.Store(Vector256.Load(pd + i) + Vector256.Load(ps + i), pd + i);
+        for (; i < n; i++) pd[i] += ps[i];
     }
 
     private static void ReluRange(float* x, float* y, int n)

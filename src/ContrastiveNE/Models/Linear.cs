@@ -5,7 +5,7 @@ namespace ContrastiveNE.Models;
 
 /// <summary>
 /// A fully connected layer Y = X·Wᵀ + b, with the weight W stored out × in row-major (PyTorch's <c>nn.Linear</c>
-/// layout) and the bias b of length out. All products run through <see cref="Gemm"/>.Multiply.
+/// layout) and the bias b of length out. All products run through the library GEMM (<see cref="Gemm"/>).
 /// </summary>
 public sealed class Linear : ILayer
 {
@@ -133,14 +133,34 @@ public sealed class Linear : ILayer
                 _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads);
     }
 
-    private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output)
+    /// <summary>
+    /// Training forward pass followed by ReLU, in one pass over the output (used by <see cref="Sequential"/> for a
+    /// linear layer followed by a <see cref="Relu"/>): the same values as the two layers one after the other.
+    /// </summary>
+    internal void ForwardRetainedRelu(ReadOnlyMemory<float> input, int rows, Span<float> output)
+    {
+        CheckShapes(input.Length, rows, output.Length);
+        Compute(input.Span, rows, output, relu: true);
+        _input = input;
+        _rows = rows;
+    }
+
+    /// <summary>Inference forward pass followed by ReLU (see <see cref="ForwardRetainedRelu"/>).</summary>
+    internal void ForwardRelu(ReadOnlySpan<float> input, int rows, Span<float> output)
+    {
+        CheckShapes(input.Length, rows, output.Length);
+        Compute(input, rows, output, relu: true);
+    }
+
+    private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output, bool relu = false)
     {
         if (rows == 0) return;
-        // Y starts as the bias in every row, then the product is added onto it (β = 1).
+        // Y = X·Wᵀ (β = 0), then the bias (and the rectifier) in one pass. The bias is added after the whole product,
+        // so a row's value does not depend on whether the rectifier is fused.
         var y = output[..(rows * OutputDimension)];
-        LayerKernels.BroadcastRows(_bias.Value, y, rows, Threads);
         Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
-            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 1f, y, OutputDimension, Threads);
+            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads);
+        LayerKernels.AddBias(y, _bias.Value, rows, relu, Threads);
     }
 
     private void CheckShapes(int inputLength, int rows, int outputLength)

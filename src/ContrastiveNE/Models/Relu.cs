@@ -52,6 +52,16 @@ public sealed class Relu : ILayer
         _rows = rows;
     }
 
+    /// <summary>
+    /// Takes <paramref name="output"/> — this layer's output, computed by a fused linear + ReLU pass — as the retained
+    /// training input: the backward mask output &gt; 0 equals input &gt; 0, since max(x, 0) &gt; 0 exactly when x &gt; 0.
+    /// </summary>
+    internal void RetainOutput(ReadOnlyMemory<float> output, int rows)
+    {
+        _input = output;
+        _rows = rows;
+    }
+
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {

@@ -3,7 +3,9 @@ namespace ContrastiveNE.Models;
 /// <summary>
 /// A chain of networks, each feeding the next. The chain owns the activation buffers between its layers and reuses
 /// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
-/// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input.
+/// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input,
+/// and a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass. An inference pass reuses the
+/// same buffers, so it must not come between a training pass and its backward pass.
 /// </summary>
 public sealed class Sequential : ILayer
 {
@@ -72,11 +74,16 @@ public sealed class Sequential : ILayer
         }
         // Inference keeps nothing, so the activations may flow through two of the chain's buffers.
         ReadOnlySpan<float> current = input[..length];
+        int buffer = 0;
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
-            Span<float> next = l == _layers.Length - 1 ? output : Buffer(_activations, l & 1, rows * layer.OutputDimension);
-            layer.Forward(current, rows, next, training: false);
+            bool fuse = FusesRelu(l);
+            if (fuse) l++;
+            Span<float> next = l == _layers.Length - 1 ? output : Buffer(_activations, buffer, rows * layer.OutputDimension);
+            buffer ^= 1;
+            if (fuse) ((Linear)layer).ForwardRelu(current, rows, next);
+            else layer.Forward(current, rows, next, training: false);
             current = next;
         }
     }
@@ -90,10 +97,17 @@ public sealed class Sequential : ILayer
         {
             var layer = _layers[l];
             bool last = l == _layers.Length - 1;
-            // The last layer writes straight into the caller's output: no layer needs its own output for backward.
+            // The last layer writes straight into the caller's output: no layer needs its own output for backward
+            // (a rectifier's mask can be read off its output, which is what lets a linear layer and the following
+            // rectifier share one buffer and one pass).
             Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
             Span<float> target = last ? output : next.Span;
-            if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
+            if (FusesRelu(l))
+            {
+                ((Linear)layer).ForwardRetainedRelu(current, rows, target);
+                ((Relu)_layers[++l]).RetainOutput(next, rows);
+            }
+            else if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
             else layer.Forward(current.Span, rows, target, training: true);
             current = next;
         }
@@ -117,6 +131,9 @@ public sealed class Sequential : ILayer
             current = next;
         }
     }
+
+    /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
+    private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;
 
     private Span<float> GradientBuffer(int layer, int length)
     {

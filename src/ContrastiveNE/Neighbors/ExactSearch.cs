@@ -15,10 +15,21 @@ namespace ContrastiveNE.Neighbors;
 /// row before any heap work. The score suffers cancellation (two large terms, small difference), so the kept
 /// candidates' distances are then recomputed directly from the rows in double precision and re-sorted (ties by
 /// smaller index): the margin absorbs any misordering near the k-th neighbour.
+/// When every row is a query, the distance matrix is symmetric: only tiles on and above the diagonal are computed,
+/// each offering its candidates to its rows' heaps and, transposed, to its columns' heaps (half the GEMM work).
+/// Heaps keep the smallest candidates under a total order, so the result does not depend on which thread offered
+/// what first: it is identical at any thread count. (Points whose exact distances tie with the k-th neighbour's
+/// are ordered by index only among the k + margin candidates the scores kept.)
 /// </summary>
 internal static unsafe class ExactSearch
 {
-    /// <summary>Data columns per distance tile (a multiple of every strip width).</summary>
+    /// <summary>Rows and columns of a symmetric-search tile: a multiple of every kernel's MR (8, 6, 4) and NR (32, 16, 4).</summary>
+    private const int Tile = 192;
+
+    /// <summary>Tiles of one tile row per work unit of the symmetric search.</summary>
+    private const int TilesPerUnit = 8;
+
+    /// <summary>Data columns per distance tile of the query search (a multiple of every strip width).</summary>
     private const int DataTile = 512;
 
     /// <summary>Runs the search; see <see cref="NearestNeighbors.Exact(Matrix, int, DistanceMetric, int, int[], IProgress{double}, CancellationToken)"/>.</summary>
@@ -29,6 +40,7 @@ internal static unsafe class ExactSearch
         int n = data.Rows, dim = data.Columns;
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be smaller than the number of rows ({n}): each point's neighbours exclude itself.");
+        if (dim == 0) throw new ArgumentException("The data has no columns, so no distances to rank.", nameof(data));
         EnsureFinite(data);
         if (queryRows != null)
         {
@@ -49,153 +61,191 @@ internal static unsafe class ExactSearch
         {
             for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.AsSpan(i * dim, dim));
         });
-
         using var packed = new PackedRightOperand(path, rows, n, dim, threads);
-        int tileRows = packed.RowMultiple * Math.Max(1, 256 / packed.RowMultiple);
-        int tiles = (queries + tileRows - 1) / tileRows;
-        int done = 0;
-        Parallelism.For(tiles, threads, tile =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var scratch = Scratch.For(tileRows, dim, kept);
-            int q0 = tile * tileRows, count = Math.Min(tileRows, queries - q0);
-            SearchTile(packed, rows, norms, n, dim, queryRows, q0, count, tileRows, kept, k, scratch, indices, distances, cancellationToken);
-            if (progress != null) progress.Report((double)Interlocked.Increment(ref done) / tiles);
-        });
+        var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, progress, cancellationToken);
+        if (queryRows == null) search.AllRows(threads);
+        else search.Queries(queryRows, threads);
         return new KnnResult(queries, k, indices, distances);
     }
 
-    private static void SearchTile(PackedRightOperand packed, float[] rows, float[] norms, int n, int dim, int[]? queryRows,
-        int q0, int count, int tileRows, int kept, int k, Scratch s, int[] indices, float[] distances, CancellationToken cancellationToken)
+    /// <summary>The state one search shares between its work units.</summary>
+    private sealed class Search(PackedRightOperand packed, float[] rows, float[] norms, int n, int dim, int kept, int k,
+        int[] indices, float[] distances, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        // Gather the tile's query rows contiguously, zero rows padding it to a multiple of the kernel's MR.
-        int paddedRows = (count + packed.RowMultiple - 1) / packed.RowMultiple * packed.RowMultiple;
-        for (int r = 0; r < paddedRows; r++)
+        private int _done;
+
+        /// <summary>All rows as queries: the upper triangle of tiles, offered both ways.</summary>
+        public void AllRows(int threads)
         {
-            var dst = s.Queries.AsSpan(r * dim, dim);
-            if (r < count) rows.AsSpan(Query(queryRows, q0 + r) * dim, dim).CopyTo(dst);
-            else dst.Clear();
+            var heaps = new CandidateHeaps(n, kept);
+            int tiles = (n + Tile - 1) / Tile;
+            var locks = new object[tiles];
+            for (int t = 0; t < tiles; t++) locks[t] = new object();
+            // Units of up to TilesPerUnit tiles of one tile row: the triangle's rows shrink, so whole rows as units
+            // would leave the last thread with the longest ones.
+            var units = new List<(int RowTile, int FirstColumnTile)>();
+            for (int rowTile = 0; rowTile < tiles; rowTile++)
+                for (int colTile = rowTile; colTile < tiles; colTile += TilesPerUnit) units.Add((rowTile, colTile));
+            Parallelism.For(units.Count, threads, u =>
+            {
+                var (rowTile, firstColTile) = units[u];
+                var scratch = Scratch.For(Tile, Tile, dim);
+                int i0 = rowTile * Tile, count = Math.Min(Tile, n - i0);
+                int padded = Gather(scratch.Queries, i0, count, null);
+                fixed (float* q = scratch.Queries, tile = scratch.Tile, normsPtr = norms, threshold = heaps.Threshold)
+                {
+                    for (int colTile = firstColTile; colTile < Math.Min(tiles, firstColTile + TilesPerUnit); colTile++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int j0 = colTile * Tile, w = Math.Min(Tile, n - j0);
+                        packed.Multiply(q, dim, padded, j0, w, -2f, tile, Tile);
+                        // Heaps of the tile's rows and of its columns may also be fed by another unit's tiles.
+                        lock (locks[rowTile])
+                        {
+                            for (int r = 0; r < count; r++)
+                                ScanRow(heaps, i0 + r, tile + r * Tile, normsPtr + j0, j0, w, self: i0 + r);
+                        }
+                        if (colTile == rowTile) continue;
+                        lock (locks[colTile])
+                        {
+                            for (int r = 0; r < count; r++)
+                                ScanColumns(heaps, threshold + j0, tile + r * Tile, normsPtr[i0 + r], i0 + r, j0, w);
+                        }
+                    }
+                }
+                if (progress != null) progress.Report(0.95 * Interlocked.Increment(ref _done) / units.Count);
+            });
+            Parallelism.ForRanges(n, 1024, threads, (s, e) =>
+            {
+                var exact = new double[kept];
+                for (int i = s; i < e; i++) Finish(heaps, i, i, exact, i);
+            });
+            progress?.Report(1.0);
         }
-        Array.Fill(s.Filled, 0);
-        fixed (float* q = s.Queries, tile = s.Tile, normsPtr = norms)
+
+        /// <summary>Listed rows as queries against all rows, tile by tile.</summary>
+        public void Queries(int[] queryRows, int threads)
         {
-            for (int j0 = 0; j0 < n; j0 += DataTile)
+            int tileRows = packed.RowMultiple * Math.Max(1, 256 / packed.RowMultiple);
+            int tiles = (queryRows.Length + tileRows - 1) / tileRows;
+            Parallelism.For(tiles, threads, queryTile =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int w = Math.Min(DataTile, n - j0);
-                // tile[r, j] = −2·x_r·y_j
-                packed.Multiply(q, dim, paddedRows, j0, w, -2f, tile, DataTile);
-                for (int r = 0; r < count; r++)
-                    ScanRow(tile + r * DataTile, normsPtr + j0, j0, w, Query(queryRows, q0 + r), kept, s, r);
+                var scratch = Scratch.For(tileRows, DataTile, dim);
+                var heaps = scratch.Heaps(kept);
+                heaps.Reset();
+                int q0 = queryTile * tileRows, count = Math.Min(tileRows, queryRows.Length - q0);
+                int padded = Gather(scratch.Queries, q0, count, queryRows);
+                fixed (float* q = scratch.Queries, tile = scratch.Tile, normsPtr = norms)
+                {
+                    for (int j0 = 0; j0 < n; j0 += DataTile)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int w = Math.Min(DataTile, n - j0);
+                        packed.Multiply(q, dim, padded, j0, w, -2f, tile, DataTile);
+                        for (int r = 0; r < count; r++)
+                            ScanRow(heaps, r, tile + r * DataTile, normsPtr + j0, j0, w, self: queryRows[q0 + r]);
+                    }
+                }
+                for (int r = 0; r < count; r++) Finish(heaps, r, queryRows[q0 + r], scratch.Exact, q0 + r);
+                if (progress != null) progress.Report((double)Interlocked.Increment(ref _done) / tiles);
+            });
+        }
+
+        /// <summary>Copies rows (listed, or consecutive from <paramref name="start"/>) into a tile, zero-padded to a multiple of MR.</summary>
+        private int Gather(float[] buffer, int start, int count, int[]? list)
+        {
+            int padded = (count + packed.RowMultiple - 1) / packed.RowMultiple * packed.RowMultiple;
+            for (int r = 0; r < padded; r++)
+            {
+                var dst = buffer.AsSpan(r * dim, dim);
+                if (r < count) rows.AsSpan((list?[start + r] ?? start + r) * dim, dim).CopyTo(dst);
+                else dst.Clear();
+            }
+            return padded;
+        }
+
+        /// <summary>Recomputes heap <paramref name="heapRow"/>'s candidates exactly, sorts them (ties by index), writes the best k.</summary>
+        private void Finish(CandidateHeaps heaps, int heapRow, int self, double[] exact, int output)
+        {
+            int filled = heaps.Count[heapRow];
+            var candidates = heaps.Indices.AsSpan(heapRow * heaps.Capacity, filled);
+            var x = rows.AsSpan(self * dim, dim);
+            for (int t = 0; t < filled; t++) exact[t] = SquaredDistance(x, rows.AsSpan(candidates[t] * dim, dim));
+            // Insertion sort by (distance, index): the list is short (k + margin).
+            for (int t = 1; t < filled; t++)
+            {
+                double d = exact[t];
+                int idx = candidates[t], u = t - 1;
+                while (u >= 0 && (exact[u] > d || (exact[u] == d && candidates[u] > idx)))
+                {
+                    exact[u + 1] = exact[u];
+                    candidates[u + 1] = candidates[u];
+                    u--;
+                }
+                exact[u + 1] = d;
+                candidates[u + 1] = idx;
+            }
+            for (int t = 0; t < k; t++)
+            {
+                indices[(long)output * k + t] = candidates[t];
+                distances[(long)output * k + t] = (float)Math.Sqrt(exact[t]);
             }
         }
-        for (int r = 0; r < count; r++)
-            Finish(rows, dim, Query(queryRows, q0 + r), kept, k, s, r, indices.AsSpan((q0 + r) * k, k), distances.AsSpan((q0 + r) * k, k));
     }
 
-    private static int Query(int[]? queryRows, int q) => queryRows?[q] ?? q;
-
-    /// <summary>Offers the scores ‖y_j‖² − 2·x·y_j of one tile row to query r's heap.</summary>
-    private static void ScanRow(float* dots, float* norms, int j0, int w, int self, int kept, Scratch s, int r)
+    /// <summary>Offers the scores ‖y_j‖² − 2·x·y_j of one tile row (x = row's point) to heap <paramref name="heapRow"/>.</summary>
+    private static void ScanRow(CandidateHeaps heaps, int heapRow, float* dots, float* norms, int j0, int w, int self)
     {
-        Span<float> heapScore = s.HeapScores.AsSpan(r * kept, kept);
-        Span<int> heapIndex = s.HeapIndices.AsSpan(r * kept, kept);
-        ref int filled = ref s.Filled[r];
-        float threshold = filled == kept ? heapScore[0] : float.PositiveInfinity;
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; j + 16 <= w; j += 16)
             {
                 var score = Vector512.Load(dots + j) + Vector512.Load(norms + j);
-                ulong mask = Vector512.LessThan(score, Vector512.Create(threshold)).ExtractMostSignificantBits();
+                // ≤, not <: an equal score with a smaller index still ranks better; Offer decides.
+                ulong mask = Vector512.LessThanOrEqual(score, Vector512.Create(heaps.Threshold[heapRow])).ExtractMostSignificantBits();
                 while (mask != 0)
                 {
                     int lane = BitOperations.TrailingZeroCount(mask);
                     mask &= mask - 1;
-                    Offer(score.GetElement(lane), j0 + j + lane, self, heapScore, heapIndex, ref filled, ref threshold);
+                    if (j0 + j + lane != self) heaps.Offer(heapRow, score.GetElement(lane), j0 + j + lane);
                 }
             }
         }
         for (; j < w; j++)
         {
             float score = dots[j] + norms[j];
-            if (score < threshold) Offer(score, j0 + j, self, heapScore, heapIndex, ref filled, ref threshold);
+            if (score <= heaps.Threshold[heapRow] && j0 + j != self) heaps.Offer(heapRow, score, j0 + j);
         }
     }
 
     /// <summary>
-    /// Pushes (score, index) into the bounded max-heap. Candidates arrive in increasing index, so a score equal to
-    /// the worst kept one never displaces it: ties keep the smaller index, as the final order wants.
+    /// Offers point <paramref name="index"/> (norm² <paramref name="norm"/>) to the heaps of columns j0 … j0+w, with
+    /// scores ‖x_index‖² − 2·x_index·y_j, comparing 16 columns' thresholds at once.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer(float score, int index, int self, Span<float> heapScore, Span<int> heapIndex, ref int filled, ref float threshold)
+    private static void ScanColumns(CandidateHeaps heaps, float* threshold, float* dots, float norm, int index, int j0, int w)
     {
-        if (index == self || !(score < threshold)) return;
-        if (filled < heapScore.Length)
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            // Sift up.
-            int i = filled++;
-            while (i > 0)
+            var normV = Vector512.Create(norm);
+            for (; j + 16 <= w; j += 16)
             {
-                int parent = (i - 1) >> 1;
-                if (!Worse(score, index, heapScore[parent], heapIndex[parent])) break;
-                heapScore[i] = heapScore[parent];
-                heapIndex[i] = heapIndex[parent];
-                i = parent;
+                var score = Vector512.Load(dots + j) + normV;
+                ulong mask = Vector512.LessThanOrEqual(score, Vector512.Load(threshold + j)).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    heaps.Offer(j0 + j + lane, score.GetElement(lane), index);
+                }
             }
-            heapScore[i] = score;
-            heapIndex[i] = index;
-            if (filled == heapScore.Length) threshold = heapScore[0];
-            return;
         }
-        // Replace the root (the worst kept) and sift down.
-        int at = 0, size = filled;
-        while (true)
+        for (; j < w; j++)
         {
-            int child = 2 * at + 1;
-            if (child >= size) break;
-            if (child + 1 < size && Worse(heapScore[child + 1], heapIndex[child + 1], heapScore[child], heapIndex[child])) child++;
-            if (!Worse(heapScore[child], heapIndex[child], score, index)) break;
-            heapScore[at] = heapScore[child];
-            heapIndex[at] = heapIndex[child];
-            at = child;
-        }
-        heapScore[at] = score;
-        heapIndex[at] = index;
-        threshold = heapScore[0];
-    }
-
-    /// <summary>Whether (s1, i1) ranks after (s2, i2): larger score, or equal score and larger index.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Worse(float s1, int i1, float s2, int i2) => s1 > s2 || (s1 == s2 && i1 > i2);
-
-    /// <summary>Recomputes the kept candidates' distances exactly, sorts them (ties by index) and writes the best k.</summary>
-    private static void Finish(float[] rows, int dim, int self, int kept, int k, Scratch s, int r, Span<int> outIndex, Span<float> outDistance)
-    {
-        int filled = s.Filled[r];
-        Span<int> candidates = s.HeapIndices.AsSpan(r * kept, filled);
-        Span<double> exact = s.Exact.AsSpan(0, filled);
-        var x = rows.AsSpan(self * dim, dim);
-        for (int t = 0; t < filled; t++) exact[t] = SquaredDistance(x, rows.AsSpan(candidates[t] * dim, dim));
-        // Insertion sort by (distance, index): the list is short (k + margin).
-        for (int t = 1; t < filled; t++)
-        {
-            double d = exact[t];
-            int idx = candidates[t], u = t - 1;
-            while (u >= 0 && (exact[u] > d || (exact[u] == d && candidates[u] > idx)))
-            {
-                exact[u + 1] = exact[u];
-                candidates[u + 1] = candidates[u];
-                u--;
-            }
-            exact[u + 1] = d;
-            candidates[u + 1] = idx;
-        }
-        for (int t = 0; t < k; t++)
-        {
-            outIndex[t] = candidates[t];
-            outDistance[t] = (float)Math.Sqrt(exact[t]);
+            float score = dots[j] + norm;
+            if (score <= threshold[j]) heaps.Offer(j0 + j, score, index);
         }
     }
 
@@ -258,39 +308,43 @@ internal static unsafe class ExactSearch
         return result;
     }
 
-    /// <summary>One thread's reusable buffers (a query tile, its distance tile and heaps).</summary>
+    /// <summary>One thread's reusable buffers (a query tile, its distance tile, heaps for the query search).</summary>
     private sealed class Scratch
     {
         [ThreadStatic] private static Scratch? t_current;
+        private CandidateHeaps? _heaps;
 
-        private Scratch(int tileRows, int dim, int kept)
+        private Scratch(int tileRows, int tileColumns, int dim)
         {
             TileRows = tileRows;
+            TileColumns = tileColumns;
             Dim = dim;
-            Kept = kept;
             Queries = new float[tileRows * dim];
-            Tile = new float[tileRows * DataTile];
-            HeapScores = new float[tileRows * kept];
-            HeapIndices = new int[tileRows * kept];
-            Filled = new int[tileRows];
-            Exact = new double[kept];
+            Tile = new float[tileRows * tileColumns];
         }
 
         public int TileRows { get; }
+        public int TileColumns { get; }
         public int Dim { get; }
-        public int Kept { get; }
         public float[] Queries { get; }
         public float[] Tile { get; }
-        public float[] HeapScores { get; }
-        public int[] HeapIndices { get; }
-        public int[] Filled { get; }
-        public double[] Exact { get; }
+        public double[] Exact { get; private set; } = [];
 
-        public static Scratch For(int tileRows, int dim, int kept)
+        public CandidateHeaps Heaps(int kept)
+        {
+            if (_heaps == null || _heaps.Capacity != kept)
+            {
+                _heaps = new CandidateHeaps(TileRows, kept);
+                Exact = new double[kept];
+            }
+            return _heaps;
+        }
+
+        public static Scratch For(int tileRows, int tileColumns, int dim)
         {
             var s = t_current;
-            if (s == null || s.TileRows != tileRows || s.Dim != dim || s.Kept != kept)
-                t_current = s = new Scratch(tileRows, dim, kept);
+            if (s == null || s.TileRows != tileRows || s.TileColumns != tileColumns || s.Dim != dim)
+                t_current = s = new Scratch(tileRows, tileColumns, dim);
             return s;
         }
     }

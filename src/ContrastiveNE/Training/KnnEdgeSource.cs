@@ -85,6 +85,7 @@ public sealed class KnnEdgeSource : IPairSource
 
     private ulong Stream(int epoch, int unit) => ((ulong)(uint)epoch << 32) | (uint)unit;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Shuffle(int epoch)
     {
         int e = _edges.Length, chunks = ChunkCount;

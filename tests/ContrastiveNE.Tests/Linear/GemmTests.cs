@@ -11,6 +11,7 @@ public class GemmTests
     [
         (0, 3, 4), (3, 0, 4), (3, 4, 0), (1, 1, 1), (1, 17, 1), (17, 1, 3), (2, 3, 5), (7, 15, 9), (8, 32, 16),
         (9, 33, 17), (13, 100, 31), (31, 47, 257), (130, 70, 300), (129, 257, 40), (5, 600, 513),
+        (20, 70, 8300), // few units and a long k: split into k-chunks summed afterwards
     ];
 
     [Theory]
@@ -56,7 +57,7 @@ public class GemmTests
         var path = (GemmPath)pathCode;
         var rng = Xoshiro256.Create(13, 0);
         // Large enough for several work units in both dimensions and several k-blocks.
-        foreach (var (ta, tb, m, n, k) in new[] { (Transpose.No, Transpose.Yes, 300, 100, 600), (Transpose.Yes, Transpose.No, 100, 300, 700), (Transpose.No, Transpose.No, 1100, 300, 20) })
+        foreach (var (ta, tb, m, n, k) in new[] { (Transpose.No, Transpose.Yes, 300, 100, 600), (Transpose.Yes, Transpose.No, 100, 300, 700), (Transpose.No, Transpose.No, 1100, 300, 20), (Transpose.Yes, Transpose.No, 60, 200, 8500) })
         {
             float[] a = Random(ref rng, m * k), b = Random(ref rng, k * n);
             int lda = ta == Transpose.No ? k : m, ldb = tb == Transpose.No ? n : k;

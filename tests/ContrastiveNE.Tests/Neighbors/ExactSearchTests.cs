@@ -93,11 +93,17 @@ public class ExactSearchTests
     [Fact]
     public void OneAndTwoThreadsAreIdentical()
     {
-        var data = DataWithDuplicates(n: 1100, dim: 50, seed: 5);
+        // 1,800 rows: 10 tiles of 192, so tile rows split into several work units.
+        var data = DataWithDuplicates(n: 1800, dim: 20, seed: 5);
         var one = NearestNeighbors.Exact(data, 15, DistanceMetric.Euclidean, 1);
         var two = NearestNeighbors.Exact(data, 15, DistanceMetric.Euclidean, 2);
         Assert.Equal(one.Indices, two.Indices);
         Assert.Equal(one.Distances, two.Distances);
+        int[] probe = [0, 4, 191, 192, 1000, 1535, 1536, 1799];
+        var listed = NearestNeighbors.Exact(data, 15, DistanceMetric.Euclidean, 2, probe);
+        AssertMatchesReference(data, listed, 15, probe, cosine: false);
+        for (int q = 0; q < probe.Length; q++)
+            Assert.Equal(listed.NeighborsOf(q).ToArray(), two.NeighborsOf(probe[q]).ToArray());
     }
 
     [Fact]
@@ -115,8 +121,12 @@ public class ExactSearchTests
         var seen = new List<double>();
         var progress = new SynchronousProgress(seen);
         NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, null, progress);
-        Assert.Equal(1.0, seen[^1]);
-        Assert.Equal(3, seen.Count); // 600 queries in tiles of 256
+        // 600 rows make 4 tiles of 192, so 4 tile rows of the upper triangle; the last report is completion.
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(1.0, seen.Max());
+        var listed = new List<double>();
+        NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, [1, 2, 3], new SynchronousProgress(listed));
+        Assert.Equal([1.0], listed);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => NearestNeighbors.Exact(data, 3, DistanceMetric.Euclidean, 1, null, cancelled.Token));
@@ -134,6 +144,7 @@ public class ExactSearchTests
         var e = Assert.Throws<ArgumentException>(() => NearestNeighbors.Exact(bad, 2));
         Assert.Equal("data", e.ParamName);
         Assert.Contains("Row 6, column 2", e.Message);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => NearestNeighbors.Exact(new Matrix(5, 0), 2)).ParamName);
         var zero = data.Clone();
         zero.Row(3).Clear();
         var z = Assert.Throws<ArgumentException>(() => NearestNeighbors.Exact(zero, 2, DistanceMetric.Cosine));

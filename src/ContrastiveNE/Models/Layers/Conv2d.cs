@@ -12,7 +12,7 @@ namespace ContrastiveNE.Models.Layers;
 /// reading zeros outside the image. Computed by im2col and one <see cref="Gemm"/>.Multiply per chunk of images.
 /// </summary>
 /// <remarks>
-/// The batch is cut into chunks of a size fixed by the layer's shape (about 4096 output pixels each), so every sum —
+/// The batch is cut into chunks of a size fixed by the layer's shape (about 2048 output pixels each, so a chunk's column matrix stays near the L2 cache), so every sum —
 /// including the weight gradient accumulated chunk after chunk — runs in the same order at any thread count:
 /// results are bit-identical at 1 and N threads (given the GEMM's own determinism). Within a chunk, im2col and col2im
 /// run in parallel over images and the GEMM over its own tiles. Scratch buffers grow with the largest batch seen and
@@ -20,7 +20,7 @@ namespace ContrastiveNE.Models.Layers;
 /// </remarks>
 public sealed unsafe class Conv2d : ILayer
 {
-    private const int TargetChunkColumns = 4096;
+    private const int TargetChunkColumns = 2048;
 
     private readonly WindowGeometry _geometry;
     private readonly int _taps;       // K = C_in·kh·kw
