@@ -43,7 +43,7 @@ public static class SimClrExample
         int[] trainLabels = data.Labels[..settings.TrainRows], testLabels = data.Labels[^settings.TestRows..];
         int threads = settings.Threads;
 
-        double pixels = KnnClassification.TestAccuracy(train, trainLabels, test, testLabels, Neighbours, threads);
+        double pixels = HeldOutKnn.Accuracy(train, trainLabels, test, testLabels, Neighbours, threads);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy on {settings.TestRows} held-out rows, raw pixels:        {pixels:F4}"));
 
         var encoder = ConvEncoder.Create(FashionMnist.Shape, settings.Channels, settings.ProjectionDimension, (ulong)settings.Seed, threads);
@@ -124,7 +124,7 @@ public static class SimClrExample
     {
         representation = Represent(encoder, train);
         var testRepresentation = Represent(encoder, test);
-        return KnnClassification.TestAccuracy(UnitRows(representation), trainLabels, UnitRows(testRepresentation), testLabels, Neighbours, threads);
+        return HeldOutKnn.Accuracy(UnitRows(representation), trainLabels, UnitRows(testRepresentation), testLabels, Neighbours, threads);
     }
 
     /// <summary>The backbone's output (inference mode) for every row of <paramref name="images"/>.</summary>
