@@ -76,7 +76,7 @@ public static class SimClrExample
 
     /// <summary>
     /// The trainer options of the recipe: cosine similarity at temperature τ, InfoNCE with every other view of the
-    /// batch as a negative, averaged over the batch; Adam at a constant learning rate.
+    /// batch as a negative, averaged over the batch; Adam with a cosine learning-rate schedule.
     /// </summary>
     public static CneOptions TrainerOptions(SimClrSettings settings)
     {
@@ -92,7 +92,7 @@ public static class SimClrExample
             Aggregation = LossAggregation.Mean,
             Optimizer = OptimizerKind.Adam,
             LearningRate = settings.LearningRate,
-            Schedule = LearningRateSchedule.None,
+            Schedule = LearningRateSchedule.Cosine,
             Parametric = true,
             Epochs = settings.Epochs,
             Seed = settings.Seed,
