@@ -46,6 +46,25 @@ public class ConvEncoderTests
     }
 
     [Fact]
+    public void Encoder_GivesIdenticalOutputsAndGradients_AtOneAndTwoThreads()
+    {
+        var shape = new ImageShape(1, 12, 12);
+        float[] x = RandomValues(24 * 144, 44);
+        (float[] Y, float[][] Gradients) Run(int threads)
+        {
+            var encoder = ConvEncoder.Create(shape, [8, 16], projectionDimension: 8, seed: 5, threads: threads);
+            var y = new float[24 * 8];
+            encoder.Network.Forward(x, 24, y, training: true);
+            encoder.Network.Backward(y, Span<float>.Empty);
+            return (y, encoder.Network.Parameters.Select(p => p.Gradient).ToArray());
+        }
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Y, two.Y);
+        for (int p = 0; p < one.Gradients.Length; p++) Assert.Equal(one.Gradients[p], two.Gradients[p]);
+    }
+
+    [Fact]
     public void ProjectionHead_IsLinearReluLinear()
     {
         var head = ProjectionHead.Create(5, 7, 3, seed: 4);
