@@ -50,7 +50,7 @@ public static class SimClrExample
         double randomInit = Accuracy(encoder, train, trainLabels, test, testLabels, threads, out _);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy, randomly initialised encoder:               {randomInit:F4}"));
 
-        var (losses, secondsPerEpoch, temperature) = Train(encoder, train, settings, log);
+        var (losses, secondsPerEpoch, cpuSecondsPerEpoch, temperature) = Train(encoder, train, settings, log);
 
         double learned = Accuracy(encoder, train, trainLabels, test, testLabels, threads, out var representation);
         var (minVariance, meanVariance) = FeatureVariance(representation);
@@ -71,7 +71,7 @@ public static class SimClrExample
                 log.WriteLine($"wrote the {map.Rows} × {map.Columns} map to {path}");
             }
         }
-        return new SimClrReport(losses, secondsPerEpoch, learned, randomInit, pixels, minVariance, meanVariance, temperature, representation, map, mapAccuracy);
+        return new SimClrReport(losses, secondsPerEpoch, cpuSecondsPerEpoch, learned, randomInit, pixels, minVariance, meanVariance, temperature, representation, map, mapAccuracy);
     }
 
     /// <summary>
@@ -100,20 +100,24 @@ public static class SimClrExample
         };
     }
 
-    private static (double[] Losses, double SecondsPerEpoch, double Temperature) Train(ConvEncoder encoder, Matrix train, SimClrSettings settings, TextWriter log)
+    private static (double[] Losses, double SecondsPerEpoch, double CpuSecondsPerEpoch, double Temperature) Train(ConvEncoder encoder, Matrix train, SimClrSettings settings, TextWriter log)
     {
         var source = new AugmentationPairSource(train, FashionMnist.Shape, AugmentationPipeline.SimClr(settings.CropScaleMin),
             settings.BatchSize, (ulong)settings.Seed + 1, settings.Threads);
         var trainer = new ContrastiveTrainer(new InputRowsModel(encoder.Network), source, TrainerOptions(settings));
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var losses = new double[settings.Epochs];
         trainer.Optimize(settings.Epochs, 1.0, epochCompleted: epoch =>
         {
             losses[epoch] = trainer.BatchLosses[epoch].Average();
-            log.WriteLine(Invariant($"epoch {epoch + 1}/{settings.Epochs}: mean loss {losses[epoch]:F4}, τ {trainer.Temperature:F4}, {watch.Elapsed.TotalSeconds:F1} s"));
+            log.WriteLine(Invariant($"epoch {epoch + 1}/{settings.Epochs}: mean loss {losses[epoch]:F4}, τ {trainer.Temperature:F4}, {watch.Elapsed.TotalSeconds:F1} s, {(process.TotalProcessorTime - cpuBefore).TotalSeconds:F1} CPU s"));
         });
         double seconds = settings.Epochs == 0 ? 0 : watch.Elapsed.TotalSeconds / settings.Epochs;
-        return (losses, seconds, trainer.Temperature);
+        process.Refresh();
+        double cpu = settings.Epochs == 0 ? 0 : (process.TotalProcessorTime - cpuBefore).TotalSeconds / settings.Epochs;
+        return (losses, seconds, cpu, trainer.Temperature);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ namespace ContrastiveNE.Examples.SimClr;
 /// <summary>What one run of <see cref="SimClrExample"/> measured.</summary>
 /// <param name="EpochLosses">Mean batch loss of each training epoch.</param>
 /// <param name="SecondsPerEpoch">Wall-clock seconds of a training epoch (augmentation, forward, loss, backward, step), averaged; 0 without epochs.</param>
+/// <param name="CpuSecondsPerEpoch">Processor seconds of the whole process per training epoch (all threads); on a loaded machine, divided by the thread count, a better guess of the quiet wall time than <paramref name="SecondsPerEpoch"/>.</param>
 /// <param name="KnnAccuracy">10-NN accuracy of the held-out rows in the learned representation (backbone output).</param>
 /// <param name="KnnAccuracyRandomInit">The same for the untrained encoder (same architecture and seed).</param>
 /// <param name="KnnAccuracyPixels">The same on raw pixels.</param>
@@ -17,6 +18,7 @@ namespace ContrastiveNE.Examples.SimClr;
 public sealed record SimClrReport(
     double[] EpochLosses,
     double SecondsPerEpoch,
+    double CpuSecondsPerEpoch,
     double KnnAccuracy,
     double KnnAccuracyRandomInit,
     double KnnAccuracyPixels,
