@@ -1,0 +1,121 @@
+using ContrastiveNE.Data;
+using ContrastiveNE.Examples.SimClr;
+using ContrastiveNE.Losses;
+
+namespace ContrastiveNE.Examples.Tests;
+
+public class SimClrExampleTests
+{
+    [Fact]
+    public void Example_OnASubsample_WritesAFiniteMap_AndLearnsAnUncollapsedRepresentation()
+    {
+        // One epoch on 600 rows: far too little to beat the untrained encoder (the benchmark measures that), but enough
+        // to check the whole pipeline end to end and that training does not collapse the representation.
+        string output = Path.Combine(Path.GetTempPath(), $"simclr-example-{Guid.NewGuid():N}.npy");
+        try
+        {
+            var settings = new SimClrSettings
+            {
+                TrainRows = 600, TestRows = 300, Epochs = 1, BatchSize = 100, MapEpochs = 30, Output = output, Threads = 2,
+            };
+            var log = new StringWriter();
+            var report = SimClrExample.Run(settings, log, Data.Value);
+
+            Assert.Single(report.EpochLosses);
+            // The batch-mean InfoNCE loss lies between 0 and log(2b − 1) + 2/τ (every similarity in [−1, 1]).
+            Assert.InRange(report.EpochLosses[0], 0.0, Math.Log(2 * 100 - 1) + 2 / 0.5);
+            Assert.True(report.SecondsPerEpoch > 0);
+            foreach (double accuracy in new[] { report.KnnAccuracy, report.KnnAccuracyRandomInit, report.KnnAccuracyPixels })
+                Assert.InRange(accuracy, 0.3, 1.0); // ten classes: chance is 0.1
+            Assert.InRange(report.KnnAccuracyPixels, 0.6, 1.0);
+
+            Assert.Equal(600, report.Representation.Rows);
+            Assert.Equal(64, report.Representation.Columns);
+            Assert.All(report.Representation.Data, v => Assert.True(float.IsFinite(v)));
+            var (min, mean) = SimClrExample.FeatureVariance(report.Representation);
+            Assert.Equal(report.MinFeatureVariance, min);
+            Assert.Equal(report.MeanFeatureVariance, mean);
+            Assert.True(mean > 1e-3, $"mean per-dimension variance {mean}: the representation collapsed");
+            Assert.True(LiveDimensions(report.Representation) >= 32, "fewer than half of the dimensions vary");
+
+            var map = NpyFile.ReadMatrix(output);
+            Assert.Equal(600, map.Rows);
+            Assert.Equal(2, map.Columns);
+            Assert.Equal(report.Map!.Data, map.Data);
+            Assert.InRange(report.MapKnnAccuracy, 0.3, 1.0);
+            Assert.Contains("SimCLR representation", log.ToString());
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public void FeatureVariance_MatchesTheDefinition()
+    {
+        var m = new Matrix(4, 2, [1, 5, 2, 5, 3, 5, 4, 5]);
+        var (min, mean) = SimClrExample.FeatureVariance(m);
+        Assert.Equal(0, min);
+        Assert.Equal(1.25 / 2, mean, 12);
+    }
+
+    [Fact]
+    public void Settings_ParseTheCommandLine_AndNameBadOptions()
+    {
+        var s = SimClrSettings.Parse(["--n", "300", "--epochs", "3", "--loss", "infonce_alt", "--learnable-temperature", "true",
+            "--channels", "8,16", "--out", "none", "--lr", "0.01"]);
+        Assert.Equal(300, s.TrainRows);
+        Assert.Equal(3, s.Epochs);
+        Assert.Equal(LossMode.InfoNceAlt, s.Loss);
+        Assert.True(s.LearnableTemperature);
+        Assert.Equal([8, 16], s.Channels);
+        Assert.Null(s.Output);
+        Assert.Equal(0.01, s.LearningRate);
+
+        Assert.Contains("--bogus", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--bogus", "1"])).Message);
+        Assert.Contains("--n", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--n", "x"])).Message);
+        Assert.Contains("--loss", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--loss", "nce"])).Message);
+        Assert.Equal("TrainRows", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--n", "5"])).ParamName);
+        Assert.Equal("CropScaleMin", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--crop-min", "0"])).ParamName);
+        Assert.Equal("Loss", Assert.ThrowsAny<ArgumentException>(() => new SimClrSettings { Loss = LossMode.Nce }.Validate()).ParamName);
+    }
+
+    [Fact]
+    public void MissingData_IsAClearError_NamingTheFile()
+    {
+        string empty = Path.Combine(Path.GetTempPath(), $"simclr-missing-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(empty);
+        try
+        {
+            var e = Assert.Throws<FileNotFoundException>(() => SimClrExample.Run(new SimClrSettings { DataDirectory = empty }));
+            Assert.Contains(FashionMnist.ImagesFile, e.Message);
+            Assert.Contains("--data", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Fact]
+    public void TooManyRows_NameTheSettings()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SimClrExample.Run(new SimClrSettings { TrainRows = 65_000, TestRows = 10_000 }, null, Data.Value));
+        Assert.Equal("settings", e.ParamName);
+    }
+
+    private static readonly Lazy<FashionMnist> Data = new(() => FashionMnist.Load());
+
+    private static int LiveDimensions(Matrix m)
+    {
+        int live = 0;
+        for (int j = 0; j < m.Columns; j++)
+        {
+            var column = new Matrix(m.Rows, 1);
+            for (int i = 0; i < m.Rows; i++) column[i, 0] = m[i, j];
+            if (SimClrExample.FeatureVariance(column).Min > 1e-6) live++;
+        }
+        return live;
+    }
+}
