@@ -63,7 +63,7 @@ public sealed class KnnApproxScenario : IScenario
                 if (found.IndexOf(j) >= 0) hits++;
         }
         result.Set("recall_at_15", (double)hits / ((long)sampleSize * K));
-        if (args.Out is { } path) WriteInt32Npy(path, knn.Indices, n, K);
+        if (args.Out is { } path) NpyFile.WriteInt32(path, n, K, knn.Indices);
     }
 
     /// <summary>
@@ -118,26 +118,5 @@ public sealed class KnnApproxScenario : IScenario
             }
         });
         return neighbors;
-    }
-
-    /// <summary>Writes an int32 rows × cols array as .npy version 1.0 (through a temporary file, then renamed).</summary>
-    private static void WriteInt32Npy(string path, int[] values, int rows, int cols)
-    {
-        string header = $"{{'descr': '<i4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}";
-        int total = 10 + header.Length + 1;
-        header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
-        string temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-        {
-            stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-            Span<byte> length = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
-            stream.Write(length);
-            stream.Write(Encoding.ASCII.GetBytes(header));
-            var bytes = new byte[values.Length * 4];
-            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), values[i]);
-            stream.Write(bytes);
-        }
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -40,7 +40,7 @@ public sealed class KnnExactScenario : IScenario
         double recall = result.Phase("recall", () => Recall(data, knn, sampleSize, args.Seed));
         result.Set("k", K);
         result.Set("recall_at_15", recall);
-        if (args.Out != null) result.Phase("write", () => WriteInt32Npy(args.Out, knn.Indices, knn.Count, K));
+        if (args.Out != null) result.Phase("write", () => NpyFile.WriteInt32(args.Out, knn.Count, K, knn.Indices));
     }
 
     /// <summary>Mean fraction of each sampled point's true 15 neighbours (double-precision brute force) found.</summary>
@@ -102,22 +102,5 @@ public sealed class KnnExactScenario : IScenario
             sum += d * d;
         }
         return sum;
-    }
-
-    /// <summary>A minimal NumPy v1.0 writer for a C-order int32 matrix (the library's writers come later).</summary>
-    private static void WriteInt32Npy(string path, int[] values, int rows, int cols)
-    {
-        string header = $"{{'descr': '<i4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}";
-        int total = 10 + header.Length + 1;
-        header = header.PadRight(header.Length + (64 - total % 64) % 64) + "\n";
-        using var stream = File.Create(path);
-        stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        Span<byte> len = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-        stream.Write(len);
-        stream.Write(Encoding.ASCII.GetBytes(header));
-        var bytes = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), values[i]);
-        stream.Write(bytes);
     }
 }
