@@ -31,7 +31,8 @@ internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, flo
             dq[k] = qk >= _low && qk <= _high ? shared : 0f;
         }
         dq[0] = active0 ? -kappa / c0 + (_includePositive ? shared : 0f) : 0f;
-        return -kappa * (MathF.Log(c0) - _invRho * MathF.Log(sum));
+        // ρ = 1 is the common case (InfoNC-t-SNE): one logarithm per row instead of two.
+        return _invRho == 1f ? -kappa * MathF.Log(c0 / sum) : -kappa * (MathF.Log(c0) - _invRho * MathF.Log(sum));
     }
 
     public int TermsPerHead(int negatives) => 1;
