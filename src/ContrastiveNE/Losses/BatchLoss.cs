@@ -210,6 +210,13 @@ internal sealed class BatchLoss
         fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
         fixed (int* cp = unit.BlockColumns)
         {
+            if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
+                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width)
+            {
+                var lanes = Xoshiro256Lanes.Create(ref random);
+                first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
+                    f, g, a, dxp, cp, ref lossSum);
+            }
             for (int h0 = first; h0 < end; h0 += block)
             {
                 int heads = Math.Min(block, end - h0), entries = heads * width;

@@ -15,6 +15,21 @@ internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, flo
     private readonly float _high = clampHigh;
     private readonly bool _includePositive = includePositive;
 
+    /// <summary>κ.</summary>
+    public float Kappa => _kappa;
+
+    /// <summary>1/ρ.</summary>
+    public float InverseRho => _invRho;
+
+    /// <summary>The clamp's lower bound.</summary>
+    public float Low => _low;
+
+    /// <summary>The clamp's upper bound.</summary>
+    public float High => _high;
+
+    /// <summary>Whether the positive is part of the normaliser S.</summary>
+    public bool IncludePositive => _includePositive;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
     {
