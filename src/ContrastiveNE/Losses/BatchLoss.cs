@@ -217,6 +217,13 @@ internal sealed class BatchLoss
                 first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
                     f, g, a, dxp, cp, ref lossSum);
             }
+            else if (typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
+                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
+            {
+                var lanes = Xoshiro256Lanes.Create(ref random);
+                first = PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes,
+                    f, g, a, dxp, cp, ref lossSum, ref spec);
+            }
             for (int h0 = first; h0 < end; h0 += block)
             {
                 int heads = Math.Min(block, end - h0), entries = heads * width;

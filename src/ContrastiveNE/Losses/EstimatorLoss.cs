@@ -20,6 +20,15 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
     private readonly float _low = clampLow;
     private readonly float _high = clampHigh;
 
+    /// <summary>The noise constant c.</summary>
+    public float C => _c;
+
+    /// <summary>The clamp's lower bound.</summary>
+    public float Low => _low;
+
+    /// <summary>The clamp's upper bound.</summary>
+    public float High => _high;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
     {

@@ -4,29 +4,41 @@ using ContrastiveNE.Randomness;
 namespace ContrastiveNE.Tests.Losses;
 
 /// <summary>
-/// The eight-lane InfoNCE kernel (Cauchy, d = 2, sampled negatives) draws its own negatives, so it is checked on whole
+/// The eight-lane kernels (InfoNCE and NEG/NCE; Cauchy, d = 2, sampled negatives) draw their own negatives, so it is checked on whole
 /// sampled batches: for a fixed (seed, stream) the negatives do not depend on the positions, so the batch loss is a
 /// smooth function of them and its central differences must match the returned gradient.
 /// </summary>
-public class PlanarInfoNceKernelTests
+public class PlanarKernelTests
 {
     [Theory]
     [InlineData(LossMode.InfoNce, 1f)]
     [InlineData(LossMode.InfoNce, 0.7f)]
     [InlineData(LossMode.InfoNceAlt, 1f)]
+    [InlineData(LossMode.Neg, 1f)]
+    [InlineData(LossMode.Neg, 0.05f)]
+    [InlineData(LossMode.Nce, 1f)]
     public void SampledBatchGradientMatchesCentralDifferences(LossMode mode, float rho)
     {
         const int b = 19, d = 2; // two lane groups and a scalar tail of three heads
         var random = Xoshiro256.Create(11, 2);
         var f = new float[2 * b * d];
         for (int i = 0; i < f.Length; i++) f[i] = (float)(1.5 * random.NextGaussian());
-        var kernel = new BatchLoss(mode, SimilarityMetric.Euclidean, 5, 1f, 1f, 1e-10f, 1f, LossAggregation.Sum);
+        var kernel = new BatchLoss(mode, SimilarityMetric.Euclidean, 5, 1f, 1f, mode is LossMode.Neg or LossMode.Nce ? 1e-4f : 1e-10f, 1f,
+            LossAggregation.Sum);
         var gradient = new float[f.Length];
         var result = kernel.Compute((float[])f.Clone(), b, d, rho, 0, 1f, 42, 9, gradient, 1);
         Assert.Equal(5, result.Negatives);
         double scale = gradient.Max(Math.Abs);
         Assert.True(scale > 1e-3, "the batch should have a non-trivial gradient");
         const float h = 1e-2f;
+        if (mode == LossMode.Nce)
+        {
+            // log Z enters through c = Z·m; its gradient comes from the lane sums of dℓ/dc.
+            double up = kernel.Compute((float[])f.Clone(), b, d, rho, 0.05f, 1f, 42, 9, new float[f.Length], 1).Loss;
+            double down = kernel.Compute((float[])f.Clone(), b, d, rho, -0.05f, 1f, 42, 9, new float[f.Length], 1).Loss;
+            double numericZ = (up - down) / 0.1;
+            Assert.True(Math.Abs(result.LogZGradient - numericZ) <= 1e-2 * Math.Abs(numericZ) + 1e-3, $"d/dlogZ {result.LogZGradient} vs {numericZ}");
+        }
         var scratch = new float[f.Length];
         for (int e = 0; e < f.Length; e++)
         {
