@@ -184,7 +184,10 @@ internal sealed class BatchLoss
     /// differences, q for the whole block (SIMD), the row losses, the gradient coefficients (SIMD), then the head's own
     /// gradient and the pushes onto its negatives. Short independent loops let the CPU overlap many heads, where one
     /// head at a time is a single long dependency chain. Same arithmetic, order and random draws as
-    /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results.
+    /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results — except that InfoNCE and
+    /// NEG/NCE with sampled negatives first run whole groups of eight heads in SIMD lanes
+    /// (<see cref="PlanarInfoNceKernel"/>, <see cref="PlanarEstimatorKernel"/>): their negatives come from lane
+    /// streams seeded by the unit's stream, with the same distribution but other values.
     /// </summary>
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
