@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ContrastiveNE.Randomness;
@@ -24,6 +25,7 @@ internal sealed class BatchLoss
 
     private const int HeadsPerUnit = 16384;
     private const int ReduceGrain = 16384;
+    private const int BlockEntries = 2048;
     private const float TemperatureFloor = 0.02f;
 
     private readonly LossMode _mode;
@@ -36,8 +38,11 @@ internal sealed class BatchLoss
 
     private sealed class Unit
     {
+        /// <summary>All zero between calls (the reduction clears what it has added).</summary>
         public float[] Accumulator = [];
-        public float[] Q = [], Dq = [], Diff = [];
+        public float[] Q = [], Dq = [];
+        public float[] Dx = [], Dy = [], BlockQ = [], BlockDq = [];
+        public int[] BlockColumns = [];
         public int[] Columns = [];
         public double Loss, Spec, Temperature;
     }
@@ -165,7 +170,14 @@ internal sealed class BatchLoss
         Parallelism.ForRanges(rows * d, ReduceGrain, threads, (start, end) =>
         {
             var g = gradient.AsSpan(start, end - start);
-            for (int u = 0; u < unitCount; u++) TensorPrimitives.Add(g, _units[u].Accumulator.AsSpan(start, end - start), g);
+            for (int u = 0; u < unitCount; u++)
+            {
+                // Cleared while still in cache: every accumulator is all zero between calls, so the units need not
+                // clear their 2b × d buffers (a whole extra pass over memory) before they start.
+                var accumulator = _units[u].Accumulator.AsSpan(start, end - start);
+                TensorPrimitives.Add(g, accumulator, g);
+                accumulator.Clear();
+            }
             if (scale != 1f) TensorPrimitives.Multiply(g, scale, g);
         });
         double total = 0, spec = 0, tau = 0;
@@ -176,9 +188,14 @@ internal sealed class BatchLoss
     private static float[] features<TSim>(TSim sim) => sim is CauchySimilarity c ? c.Features : [];
 
     /// <summary>
-    /// The common case — Cauchy kernel, d = 2 — with the pair differences kept from the forward to the backward pass
-    /// and the head's own gradient summed in registers. Same arithmetic, order and random draws as
-    /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results.
+    /// The common case — Cauchy kernel, d = 2 — in blocks of heads, phase by phase: draw the columns, gather the pair
+    /// differences, q for the whole block (SIMD), the row losses, the gradient coefficients (SIMD), then the head's own
+    /// gradient and the pushes onto its negatives. Short independent loops let the CPU overlap many heads, where one
+    /// head at a time is a single long dependency chain. Same arithmetic, order and random draws as
+    /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results — except that InfoNCE and
+    /// NEG/NCE with sampled negatives first run whole groups of eight heads in SIMD lanes
+    /// (<see cref="PlanarInfoNceKernel"/>, <see cref="PlanarEstimatorKernel"/>): their negatives come from lane
+    /// streams seeded by the unit's stream, with the same distribution but other values.
     /// </summary>
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -187,55 +204,122 @@ internal sealed class BatchLoss
         where TLoss : struct, IRowLoss where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
-        acc.AsSpan(0, 4 * b).Clear();
-        if (unit.Diff.Length < 2 * (m + 1)) unit.Diff = new float[2 * (m + 1)];
-        var q = unit.Q.AsSpan(0, m + 1);
-        var dq = unit.Dq.AsSpan(0, m + 1);
-        var cols = unit.Columns.AsSpan(0, m + 1);
+        int width = m + 1;
+        int block = Math.Max(1, BlockEntries / width);
+        int capacity = block * width;
+        if (unit.BlockColumns.Length < capacity)
+        {
+            unit.BlockColumns = new int[capacity];
+            unit.Dx = new float[capacity];
+            unit.Dy = new float[capacity];
+            unit.BlockQ = new float[capacity];
+            unit.BlockDq = new float[capacity];
+        }
         double lossSum = 0;
         float spec = 0f;
-        fixed (float* f = features, g = gradient, a = acc, diff = unit.Diff, qp = unit.Q, dqp = unit.Dq)
-        fixed (int* cp = unit.Columns)
+        fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
+        fixed (int* cp = unit.BlockColumns)
         {
-            for (int i = first; i < end; i++)
+            if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
+                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width)
             {
-                columns.Fill(i, cols, ref random);
-                float hx = f[2 * i], hy = f[2 * i + 1];
-                for (int k = 0; k <= m; k++)
+                var lanes = Xoshiro256Lanes.Create(ref random);
+                first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
+                    f, g, a, dxp, cp, ref lossSum);
+            }
+            else if (typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
+                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
+            {
+                var lanes = Xoshiro256Lanes.Create(ref random);
+                first = PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes,
+                    f, g, a, dxp, cp, ref lossSum, ref spec);
+            }
+            for (int h0 = first; h0 < end; h0 += block)
+            {
+                int heads = Math.Min(block, end - h0), entries = heads * width;
+                for (int h = 0; h < heads; h++) columns.Fill(h0 + h, new Span<int>(cp + h * width, width), ref random);
+                for (int h = 0; h < heads; h++)
                 {
-                    int j = cp[k];
-                    float dx = hx - f[2 * j], dy = hy - f[2 * j + 1];
-                    diff[2 * k] = dx;
-                    diff[2 * k + 1] = dy;
-                    qp[k] = 1f / (eps + (dx * dx + dy * dy));
+                    int i = h0 + h;
+                    float hx = f[2 * i], hy = f[2 * i + 1];
+                    int o = h * width;
+                    for (int k = 0; k < width; k++)
+                    {
+                        int j = cp[o + k];
+                        dxp[o + k] = hx - f[2 * j];
+                        dyp[o + k] = hy - f[2 * j + 1];
+                    }
                 }
-                lossSum += loss.Row(q, dq, ref spec);
-                float gx = 0f, gy = 0f;
+                CauchyQ(dxp, dyp, qp, entries, eps);
+                for (int h = 0; h < heads; h++)
+                    lossSum += loss.Row(new ReadOnlySpan<float>(qp + h * width, width), new Span<float>(dqp + h * width, width), ref spec);
+                // dqp becomes the coefficient −2·dℓ/dq·q², dxp and dyp the contributions to the head.
+                CauchyBackward(dxp, dyp, qp, dqp, entries);
+                for (int h = 0; h < heads; h++)
                 {
-                    float qk = qp[0];
-                    float coef = -2f * dqp[0] * qk * qk;
-                    float vx = coef * diff[0], vy = coef * diff[1];
-                    gx += vx; gy += vy;
+                    int i = h0 + h, o = h * width;
+                    float vx = dxp[o], vy = dyp[o];
+                    float gx = vx, gy = vy;
                     g[2 * (i + b)] = -vx;
                     g[2 * (i + b) + 1] = -vy;
+                    for (int k = 1; k < width; k++)
+                    {
+                        vx = dxp[o + k];
+                        vy = dyp[o + k];
+                        gx += vx; gy += vy;
+                        float* t = a + 2 * cp[o + k];
+                        t[0] -= vx;
+                        t[1] -= vy;
+                    }
+                    g[2 * i] = gx;
+                    g[2 * i + 1] = gy;
                 }
-                for (int k = 1; k <= m; k++)
-                {
-                    float qk = qp[k];
-                    float coef = -2f * dqp[k] * qk * qk;
-                    float vx = coef * diff[2 * k], vy = coef * diff[2 * k + 1];
-                    gx += vx; gy += vy;
-                    float* t = a + 2 * cp[k];
-                    t[0] -= vx;
-                    t[1] -= vy;
-                }
-                g[2 * i] = gx;
-                g[2 * i + 1] = gy;
             }
         }
         unit.Loss = lossSum;
         unit.Spec = spec;
         unit.Temperature = 0;
+    }
+
+    /// <summary>q = 1 / (eps + (dx·dx + dy·dy)), element-wise, in the scalar kernel's operation order.</summary>
+    private static unsafe void CauchyQ(float* dx, float* dy, float* q, int count, float eps)
+    {
+        int e = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var ve = Vector256.Create(eps);
+            var one = Vector256<float>.One;
+            for (; e + Vector256<float>.Count <= count; e += Vector256<float>.Count)
+            {
+                var x = Vector256.Load(dx + e);
+                var y = Vector256.Load(dy + e);
+                Vector256.Store(one / (ve + (x * x + y * y)), q + e);
+            }
+        }
+        for (; e < count; e++) q[e] = 1f / (eps + (dx[e] * dx[e] + dy[e] * dy[e]));
+    }
+
+    /// <summary>coef = −2·g·q·q (in that order); dx ← coef·dx, dy ← coef·dy.</summary>
+    private static unsafe void CauchyBackward(float* dx, float* dy, float* q, float* dq, int count)
+    {
+        int e = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var minusTwo = Vector256.Create(-2f);
+            for (; e + Vector256<float>.Count <= count; e += Vector256<float>.Count)
+            {
+                var qv = Vector256.Load(q + e);
+                var coef = minusTwo * Vector256.Load(dq + e) * qv * qv;
+                Vector256.Store(coef * Vector256.Load(dx + e), dx + e);
+                Vector256.Store(coef * Vector256.Load(dy + e), dy + e);
+            }
+        }
+        for (; e < count; e++)
+        {
+            float coef = -2f * dq[e] * q[e] * q[e];
+            dx[e] *= coef;
+            dy[e] *= coef;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -244,7 +328,6 @@ internal sealed class BatchLoss
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
-        acc.AsSpan(0, 2 * b * d).Clear();
         var q = unit.Q.AsSpan(0, m + 1);
         var dq = unit.Dq.AsSpan(0, m + 1);
         var cols = unit.Columns.AsSpan(0, m + 1);

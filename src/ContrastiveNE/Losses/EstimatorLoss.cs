@@ -20,6 +20,15 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
     private readonly float _low = clampLow;
     private readonly float _high = clampHigh;
 
+    /// <summary>The noise constant c.</summary>
+    public float C => _c;
+
+    /// <summary>The clamp's lower bound.</summary>
+    public float Low => _low;
+
+    /// <summary>The clamp's upper bound.</summary>
+    public float High => _high;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
     {
@@ -29,7 +38,7 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
         float q0 = q[0];
         float inv = 1f / (q0 + c);
         float xi = q0 * inv;
-        float dc = 0f;
+        float dc = 0f, negatives = 0f;
         double product, logs = 0;
         if (xi >= _low && xi <= _high)
         {
@@ -51,7 +60,7 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
             {
                 product *= rest;
                 dq[k] = ik;
-                dc -= qk * ik / c;
+                negatives += qk * ik;
             }
             else
             {
@@ -60,7 +69,7 @@ internal readonly struct EstimatorLoss(float c, float clampLow, float clampHigh)
             }
             if (product < 1e-250) { logs += Math.Log(product); product = 1; }
         }
-        specGradient += dc;
+        specGradient += dc - negatives / c;
         return (float)-(logs + Math.Log(product));
     }
 

@@ -15,6 +15,21 @@ internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, flo
     private readonly float _high = clampHigh;
     private readonly bool _includePositive = includePositive;
 
+    /// <summary>κ.</summary>
+    public float Kappa => _kappa;
+
+    /// <summary>1/ρ.</summary>
+    public float InverseRho => _invRho;
+
+    /// <summary>The clamp's lower bound.</summary>
+    public float Low => _low;
+
+    /// <summary>The clamp's upper bound.</summary>
+    public float High => _high;
+
+    /// <summary>Whether the positive is part of the normaliser S.</summary>
+    public bool IncludePositive => _includePositive;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient)
     {
@@ -31,7 +46,8 @@ internal readonly struct InfoNceLoss(float kappa, float rho, float clampLow, flo
             dq[k] = qk >= _low && qk <= _high ? shared : 0f;
         }
         dq[0] = active0 ? -kappa / c0 + (_includePositive ? shared : 0f) : 0f;
-        return -kappa * (MathF.Log(c0) - _invRho * MathF.Log(sum));
+        // ρ = 1 is the common case (InfoNC-t-SNE): one logarithm per row instead of two.
+        return _invRho == 1f ? -kappa * MathF.Log(c0 / sum) : -kappa * (MathF.Log(c0) - _invRho * MathF.Log(sum));
     }
 
     public int TermsPerHead(int negatives) => 1;

@@ -22,10 +22,21 @@ internal readonly struct RandomNegatives(int pairs) : INegativeColumns
     public void Fill(int head, Span<int> columns, ref Xoshiro256 random)
     {
         int rows = 2 * _b;
+        ulong bound = (ulong)(rows - 1);
         columns[0] = head + _b;
-        for (int k = 1; k < columns.Length; k++)
+        // Two draws per 64-bit output: Lemire's multiply-shift on each 32-bit half (bias below 2⁻³²·bound each).
+        int k = 1;
+        for (; k + 1 < columns.Length; k += 2)
         {
-            int j = head + 1 + random.NextInt(rows - 1);
+            ulong bits = random.NextUInt64();
+            int j1 = head + 1 + (int)(((bits & 0xFFFFFFFFUL) * bound) >> 32);
+            int j2 = head + 1 + (int)(((bits >> 32) * bound) >> 32);
+            columns[k] = j1 >= rows ? j1 - rows : j1;
+            columns[k + 1] = j2 >= rows ? j2 - rows : j2;
+        }
+        if (k < columns.Length)
+        {
+            int j = head + 1 + (int)(((random.NextUInt64() >> 32) * bound) >> 32);
             columns[k] = j >= rows ? j - rows : j;
         }
     }

@@ -11,7 +11,6 @@ namespace ContrastiveNE.Models;
 public sealed class EmbeddingTable : IEmbeddingModel
 {
     private const int Grain = 8192;
-    private const int ScatterUnits = 4;
     private readonly Parameter _positions;
 
     /// <summary>Creates a table over <paramref name="positions"/> (taken over, not copied; trained in place).</summary>
@@ -76,23 +75,17 @@ public sealed class EmbeddingTable : IEmbeddingModel
     {
         var items = batch.Items ?? throw new ArgumentException("The embedding table needs a batch of item indices.", nameof(batch));
         int d = Positions.Columns, rows = 2 * batch.Size;
-        int n = Positions.Rows;
-        // Ownership by item range: every unit scans all rows but adds only into its own items, in row order, so
-        // duplicates add in the same order as a serial pass and the result does not depend on the thread count.
-        int units = rows >= 2 * Grain ? ScatterUnits : 1;
+        // One serial pass in row order: duplicates add in a fixed order, so the result does not depend on the thread
+        // count. It is a few adds per row; splitting it by item ranges made every unit scan all rows behind an
+        // unpredictable branch, which cost more than the adds themselves.
         unsafe
         {
-            fixed (float* source = featureGradient)
-            {
-                float* gradient = source;
-                Parallelism.For(units, Threads, u =>
-                    ScatterAdd(items, rows, d, gradient, (int)((long)n * u / units), (int)((long)n * (u + 1) / units)));
-            }
+            fixed (float* source = featureGradient) ScatterAdd(items, rows, d, source);
         }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ScatterAdd(int[] items, int rows, int d, float* gradient, int lo, int hi)
+    private unsafe void ScatterAdd(int[] items, int rows, int d, float* gradient)
     {
         var g = _positions.Gradient;
         if (d == 2)
@@ -100,7 +93,6 @@ public sealed class EmbeddingTable : IEmbeddingModel
             for (int r = 0; r < rows; r++)
             {
                 int it = items[r];
-                if (it < lo || it >= hi) continue;
                 g[2 * it] += gradient[2 * r];
                 g[2 * it + 1] += gradient[2 * r + 1];
             }
@@ -108,9 +100,7 @@ public sealed class EmbeddingTable : IEmbeddingModel
         }
         for (int r = 0; r < rows; r++)
         {
-            int it = items[r];
-            if (it < lo || it >= hi) continue;
-            int o = it * d;
+            int o = items[r] * d;
             for (int t = 0; t < d; t++) g[o + t] += gradient[r * d + t];
         }
     }

@@ -95,9 +95,13 @@ public sealed class KnnEdgeSource : IPairSource
             var random = Xoshiro256.Create(_seed, Stream(epoch, c));
             var counts = _counts.AsSpan(c * Buckets, Buckets);
             int end = Math.Min(e, (c + 1) * ChunkSize);
-            for (int i = c * ChunkSize; i < end; i++)
+            // Eight independent 8-bit bucket keys per 64-bit draw.
+            ulong bits = 0;
+            for (int i = c * ChunkSize, left = 0; i < end; i++, left--)
             {
-                byte key = (byte)(random.NextUInt64() >> 56);
+                if (left == 0) { bits = random.NextUInt64(); left = 8; }
+                byte key = (byte)bits;
+                bits >>= 8;
                 _keys[i] = key;
                 counts[key]++;
             }
@@ -125,8 +129,30 @@ public sealed class KnnEdgeSource : IPairSource
         Parallelism.For(Buckets, _threads, k =>
         {
             var random = Xoshiro256.Create(_seed, Stream(epoch, chunks + k));
-            random.Shuffle(_order.AsSpan(bucketStart[k], bucketStart[k + 1] - bucketStart[k]));
+            ShuffleBucket(_order.AsSpan(bucketStart[k], bucketStart[k + 1] - bucketStart[k]), ref random);
         });
         _preparedEpoch = epoch;
+    }
+
+    /// <summary>
+    /// Fisher–Yates with two swap positions per 64-bit draw (Lemire's multiply-shift on each 32-bit half; the bias is
+    /// below 2⁻³²·bound, as for <see cref="Xoshiro256.NextInt"/>).
+    /// </summary>
+    private static void ShuffleBucket(Span<long> values, ref Xoshiro256 random)
+    {
+        int i = values.Length - 1;
+        for (; i > 1; i -= 2)
+        {
+            ulong bits = random.NextUInt64();
+            int j = (int)(((bits & 0xFFFFFFFFUL) * (ulong)(uint)(i + 1)) >> 32);
+            (values[i], values[j]) = (values[j], values[i]);
+            j = (int)(((bits >> 32) * (ulong)(uint)i) >> 32);
+            (values[i - 1], values[j]) = (values[j], values[i - 1]);
+        }
+        if (i == 1)
+        {
+            int j = random.NextInt(2);
+            (values[1], values[j]) = (values[j], values[1]);
+        }
     }
 }

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ContrastiveNE.Losses;
+
+/// <summary>
+/// NEG / NCE with the Cauchy kernel, d = 2 and sampled negatives, eight heads at a time: the counterpart of
+/// <see cref="PlanarInfoNceKernel"/> (same lane streams, gathers and scalar pushes onto the negatives) for
+/// <see cref="EstimatorLoss"/>. −Σ log of the clamped factors is taken as the log of their product, flushed every
+/// four columns: each factor is at least the lower clamp, so four of them cannot underflow a float.
+/// </summary>
+internal static class PlanarEstimatorKernel
+{
+    /// <summary>The smallest lower clamp for which four factors stay far from float underflow.</summary>
+    public const float MinimumClamp = 1e-9f;
+
+    /// <summary>
+    /// Runs the whole groups of eight heads in [<paramref name="first"/>, <paramref name="end"/>) and returns the first
+    /// head not done; dℓ/dc is added to <paramref name="specGradient"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe int Run(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
+        float* f, float* g, float* a, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+    {
+        const int Lanes = PlanarInfoNceKernel.Lanes;
+        int rows = 2 * b, width = m + 1;
+        float* dxs = scratch, dys = scratch + Lanes * width;
+        var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
+        var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
+        var rowsV = Vector256.Create(rows);
+        var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var epsV = Vector256.Create(eps);
+        var one = Vector256<float>.One;
+        var low = Vector256.Create(loss.Low);
+        var high = Vector256.Create(loss.High);
+        var c = Vector256.Create(loss.C);
+        var minusTwo = Vector256.Create(-2f);
+        var specSum = Vector256<float>.Zero;
+        float* gx = stackalloc float[Lanes];
+        float* gy = stackalloc float[Lanes];
+        int i0 = first;
+        for (; i0 + Lanes <= end; i0 += Lanes)
+        {
+            var heads = Vector256.Create(i0) + laneOffsets;
+            var hx = Avx2.GatherVector256(f, heads + heads, 4);
+            var hy = Avx2.GatherVector256(f + 1, heads + heads, 4);
+            var partner = heads + Vector256.Create(b);
+            var dx0 = hx - Avx2.GatherVector256(f, partner + partner, 4);
+            var dy0 = hy - Avx2.GatherVector256(f + 1, partner + partner, 4);
+            var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
+            var inv = one / (q0 + c);
+            var xi = q0 * inv;
+            var active0 = Vector256.GreaterThanOrEqual(xi, low) & Vector256.LessThanOrEqual(xi, high);
+            var product = Vector256.Min(Vector256.Max(xi, low), high);
+            var dq0 = active0 & (-c * inv / q0);
+            var dc = active0 & inv;
+            var negatives = Vector256<float>.Zero;
+            var logs = Vector256<float>.Zero;
+            var start = heads + Vector256<int>.One;
+            for (int k = 1; k <= m; k++)
+            {
+                // SPEC §2: r uniform in [0, 2b − 1), row (i + 1 + r) mod 2b — every row but the head.
+                var bits = random.Next();
+                var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
+                var j = start + r.AsInt32();
+                j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
+                Vector256.Store(j, columns + Lanes * k);
+                var dx = hx - Avx2.GatherVector256(f, j + j, 4);
+                var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
+                var q = one / (epsV + (dx * dx + dy * dy));
+                var ik = one / (q + c);
+                var rest = c * ik; // 1 − ξ
+                var active = Vector256.GreaterThanOrEqual(rest, low) & Vector256.LessThanOrEqual(rest, high);
+                product *= Vector256.Min(Vector256.Max(rest, low), high);
+                negatives += active & (q * ik);
+                var coef = minusTwo * (active & ik) * q * q;
+                Vector256.Store(coef * dx, dxs + Lanes * k);
+                Vector256.Store(coef * dy, dys + Lanes * k);
+                if ((k & 3) == 3) { logs += Vector256.Log(product); product = one; }
+            }
+            lossSum -= Vector256.Sum(logs + Vector256.Log(product));
+            specSum += dc - negatives / c;
+            var coef0 = minusTwo * dq0 * q0 * q0;
+            var sx = coef0 * dx0;
+            var sy = coef0 * dy0;
+            Vector256.Store(sx, dxs);
+            Vector256.Store(sy, dys);
+            for (int k = 1; k <= m; k++)
+            {
+                sx += Vector256.Load(dxs + Lanes * k);
+                sy += Vector256.Load(dys + Lanes * k);
+            }
+            Vector256.Store(sx, gx);
+            Vector256.Store(sy, gy);
+            for (int l = 0; l < Lanes; l++)
+            {
+                int i = i0 + l;
+                g[2 * i] = gx[l];
+                g[2 * i + 1] = gy[l];
+                g[2 * (i + b)] = -dxs[l];
+                g[2 * (i + b) + 1] = -dys[l];
+                for (int k = 1; k <= m; k++)
+                {
+                    float* t = a + 2 * columns[Lanes * k + l];
+                    t[0] -= dxs[Lanes * k + l];
+                    t[1] -= dys[Lanes * k + l];
+                }
+            }
+        }
+        specGradient += Vector256.Sum(specSum);
+        return i0;
+    }
+}
