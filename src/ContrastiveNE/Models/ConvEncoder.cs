@@ -6,7 +6,7 @@ namespace ContrastiveNE.Models;
 /// <summary>
 /// A small convolutional encoder with a projection head, ready for SimCLR on small images such as Fashion-MNIST.
 /// With the default widths (32, 64, 128) on 1 × 28 × 28 images the backbone is
-/// conv 3×3 32 → BN → ReLU → max-pool 2 → conv 3×3 64 → BN → ReLU → max-pool 2 → conv 3×3 128 → ReLU →
+/// conv 3×3 32 → BN → ReLU → max-pool 2 → conv 3×3 64 → BN → ReLU → max-pool 2 → conv 3×3 128 → BN → ReLU →
 /// global average pool, giving a 128-d representation; the head maps it through Linear 128 → ReLU → Linear to the
 /// projection dimension. Train <see cref="Network"/>; use <see cref="Backbone"/> (or <see cref="Encode"/>) for the
 /// learned representation.
@@ -78,7 +78,9 @@ public sealed class ConvEncoder
             if (largest is null || conv.FlopsPerImage > largest.FlopsPerImage) largest = conv;
             shape = conv.OutputShape;
             bool last = i == channels.Count - 1;
-            if (!last) layers.Add(new BatchNorm(shape, name: $"bn{i}"));
+            // Every block, the last included, normalises before its ReLU: without it channels of the last convolution
+            // can stay below zero for every image and die (seen as zero feature variance in SimCLR training).
+            layers.Add(new BatchNorm(shape, name: $"bn{i}"));
             layers.Add(new Relu(shape.Size));
             if (!last && shape.Height >= 2 && shape.Width >= 2)
             {

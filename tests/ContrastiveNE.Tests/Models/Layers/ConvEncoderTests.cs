@@ -15,12 +15,12 @@ public class ConvEncoderTests
         Assert.Equal(128, encoder.RepresentationDimension);
         Assert.Equal(128, encoder.ProjectionDimension);
         var kinds = encoder.Backbone.Layers.Select(l => l.GetType().Name).ToArray();
-        Assert.Equal(["Conv2d", "BatchNorm", "Relu", "MaxPool2d", "Conv2d", "BatchNorm", "Relu", "MaxPool2d", "Conv2d", "Relu", "GlobalAvgPool2d"], kinds);
+        Assert.Equal(["Conv2d", "BatchNorm", "Relu", "MaxPool2d", "Conv2d", "BatchNorm", "Relu", "MaxPool2d", "Conv2d", "BatchNorm", "Relu", "GlobalAvgPool2d"], kinds);
         // conv1 and conv2 have equal FLOPs (64·288·196 = 128·576·49); the first of them counts as the largest.
         Assert.Equal(new ImageShape(32, 14, 14), encoder.LargestConvolution.InputShape);
         Assert.Equal(2L * 64 * 288 * 196, encoder.LargestConvolution.FlopsPerImage);
-        // 3 convolutions (w, b), 2 batch norms (γ, β), 2 linear layers (w, b).
-        Assert.Equal(14, encoder.Network.Parameters.Count);
+        // 3 convolutions (w, b), 3 batch norms (γ, β), 2 linear layers (w, b).
+        Assert.Equal(16, encoder.Network.Parameters.Count);
         Assert.Equal(encoder.Network.Parameters.Count, encoder.Network.Parameters.Select(p => p.Name).Distinct().Count());
     }
 
