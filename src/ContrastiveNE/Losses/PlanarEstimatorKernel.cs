@@ -93,20 +93,7 @@ internal static class PlanarEstimatorKernel
             }
             Vector256.Store(sx, gx);
             Vector256.Store(sy, gy);
-            for (int l = 0; l < Lanes; l++)
-            {
-                int i = i0 + l;
-                g[2 * i] = gx[l];
-                g[2 * i + 1] = gy[l];
-                g[2 * (i + b)] = -dxs[l];
-                g[2 * (i + b) + 1] = -dys[l];
-                for (int k = 1; k <= m; k++)
-                {
-                    float* t = a + 2 * columns[Lanes * k + l];
-                    t[0] -= dxs[Lanes * k + l];
-                    t[1] -= dys[Lanes * k + l];
-                }
-            }
+            PlanarInfoNceKernel.WriteLaneGradients(i0, b, m, g, a, columns, gx, gy, dxs, dys);
         }
         specGradient += Vector256.Sum(specSum);
         return i0;

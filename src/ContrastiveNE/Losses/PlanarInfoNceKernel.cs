@@ -105,22 +105,34 @@ internal static class PlanarInfoNceKernel
             }
             Vector256.Store(sx, gx);
             Vector256.Store(sy, gy);
-            for (int l = 0; l < Lanes; l++)
-            {
-                int i = i0 + l;
-                g[2 * i] = gx[l];
-                g[2 * i + 1] = gy[l];
-                g[2 * (i + b)] = -dxs[l];
-                g[2 * (i + b) + 1] = -dys[l];
-                for (int k = 1; k <= m; k++)
-                {
-                    float* t = a + 2 * columns[Lanes * k + l];
-                    t[0] -= dxs[Lanes * k + l];
-                    t[1] -= dys[Lanes * k + l];
-                }
-            }
+            WriteLaneGradients(i0, b, m, g, a, columns, gx, gy, dxs, dys);
         }
         return i0;
+    }
+
+    /// <summary>
+    /// Writes one group of <see cref="Lanes"/> heads back (shared by the InfoNCE and estimator lane kernels): each
+    /// head's own gradient (gx, gy) goes to its row, the negated pair terms go to its partner row i + b (column 0 of
+    /// dxs/dys) and to the private accumulator rows of its m negatives (columns 1 … m, scalar: indices may repeat).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* columns,
+        float* gx, float* gy, float* dxs, float* dys)
+    {
+        for (int l = 0; l < Lanes; l++)
+        {
+            int i = i0 + l;
+            g[2 * i] = gx[l];
+            g[2 * i + 1] = gy[l];
+            g[2 * (i + b)] = -dxs[l];
+            g[2 * (i + b) + 1] = -dys[l];
+            for (int k = 1; k <= m; k++)
+            {
+                float* t = a + 2 * columns[Lanes * k + l];
+                t[0] -= dxs[Lanes * k + l];
+                t[1] -= dys[Lanes * k + l];
+            }
+        }
     }
 }
 
