@@ -86,8 +86,13 @@ internal sealed class BatchLoss
     /// <param name="threads">Thread count.</param>
     /// <param name="negativesGiven">m when <paramref name="columns"/> is given.</param>
     /// <param name="columns">Explicit b × (m + 1) columns (positive first) instead of sampled negatives.</param>
+    /// <param name="targets">
+    /// Optional: the row of <paramref name="gradient"/> each of the 2b feature rows belongs to (a table model's item
+    /// indices). The gradient is then a targets-space array that the batch's scaled contributions are ADDED to, summed
+    /// per target row — the scatter of a table model's backward pass, done by the loss's own units in parallel.
+    /// </param>
     public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null)
     {
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
@@ -116,9 +121,9 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads);
-            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads);
-            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads);
+            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
             double tauGrad = r.LogTemperatureGradient;
@@ -142,16 +147,19 @@ internal sealed class BatchLoss
     }
 
     private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
-        ulong seed, ulong stream, float[] gradient, int threads)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
         int perUnit = (b + unitCount - 1) / unitCount;
         int rows = 2 * b;
+        // With targets every unit adds all its terms into a private buffer shaped like the gradient; otherwise heads
+        // write their own rows and only the pushes onto negatives need the private 2b × d buffers.
+        int span = targets != null ? gradient.Length : rows * d;
         for (int u = 0; u < unitCount; u++)
         {
             var unit = _units[u];
-            if (unit.Accumulator.Length < rows * d) unit.Accumulator = new float[rows * d];
+            if (unit.Accumulator.Length < span) unit.Accumulator = new float[span];
             if (unit.Q.Length < m + 1) { unit.Q = new float[m + 1]; unit.Dq = new float[m + 1]; unit.Columns = new int[m + 1]; }
         }
         ulong unitBase = SplitMix64.Mix(stream);
@@ -161,15 +169,30 @@ internal sealed class BatchLoss
         {
             var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
             int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
-            if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient);
-            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient);
+            if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
+            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets);
         });
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
         float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
-        Parallelism.ForRanges(rows * d, ReduceGrain, threads, (start, end) =>
+        Parallelism.ForRanges(span, ReduceGrain, threads, (start, end) =>
         {
             var g = gradient.AsSpan(start, end - start);
+            if (targets != null)
+            {
+                // g += scale · Σ_u A_u, the units' sum formed in unit order in the first buffer.
+                var first = _units[0].Accumulator.AsSpan(start, end - start);
+                for (int u = 1; u < unitCount; u++)
+                {
+                    var other = _units[u].Accumulator.AsSpan(start, end - start);
+                    TensorPrimitives.Add(first, other, first);
+                    other.Clear();
+                }
+                if (scale != 1f) TensorPrimitives.MultiplyAdd(first, scale, g, g);
+                else TensorPrimitives.Add(g, first, g);
+                first.Clear();
+                return;
+            }
             for (int u = 0; u < unitCount; u++)
             {
                 // Cleared while still in cache: every accumulator is all zero between calls, so the units need not
@@ -200,17 +223,19 @@ internal sealed class BatchLoss
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunUnitCauchy2<TLoss, TColumns>(TLoss loss, TColumns columns, Unit unit, int first, int end,
-        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient)
+        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient, int[]? targets)
         where TLoss : struct, IRowLoss where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
         int width = m + 1;
         int block = Math.Max(1, BlockEntries / width);
         int capacity = block * width;
-        if (unit.BlockColumns.Length < capacity)
+        // The lane kernels keep five Lanes × width float buffers in Dx and two of columns in BlockColumns.
+        int laneCapacity = 5 * PlanarInfoNceKernel.Lanes * width;
+        if (unit.BlockColumns.Length < Math.Max(capacity, laneCapacity) || unit.Dx.Length < laneCapacity)
         {
-            unit.BlockColumns = new int[capacity];
-            unit.Dx = new float[capacity];
+            unit.BlockColumns = new int[Math.Max(capacity, laneCapacity)];
+            unit.Dx = new float[Math.Max(capacity, laneCapacity)];
             unit.Dy = new float[capacity];
             unit.BlockQ = new float[capacity];
             unit.BlockDq = new float[capacity];
@@ -218,21 +243,20 @@ internal sealed class BatchLoss
         double lossSum = 0;
         float spec = 0f;
         fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
-        fixed (int* cp = unit.BlockColumns)
+        fixed (int* cp = unit.BlockColumns, tp = targets)
         {
-            if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
-                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width)
+            if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
                 first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, g, a, dxp, cp, ref lossSum);
+                    f, g, a, tp, dxp, cp, ref lossSum);
             }
             else if (typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
-                && capacity >= 3 * PlanarInfoNceKernel.Lanes * width && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
+                && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
                 first = PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, g, a, dxp, cp, ref lossSum, ref spec);
+                    f, g, a, tp, dxp, cp, ref lossSum, ref spec);
             }
             for (int h0 = first; h0 < end; h0 += block)
             {
@@ -260,19 +284,20 @@ internal sealed class BatchLoss
                     int i = h0 + h, o = h * width;
                     float vx = dxp[o], vy = dyp[o];
                     float gx = vx, gy = vy;
-                    g[2 * (i + b)] = -vx;
-                    g[2 * (i + b) + 1] = -vy;
+                    float* pp = tp != null ? a + 2 * tp[i + b] : g + 2 * (i + b);
+                    if (tp != null) { pp[0] -= vx; pp[1] -= vy; }
+                    else { pp[0] = -vx; pp[1] = -vy; }
                     for (int k = 1; k < width; k++)
                     {
                         vx = dxp[o + k];
                         vy = dyp[o + k];
                         gx += vx; gy += vy;
-                        float* t = a + 2 * cp[o + k];
+                        float* t = a + 2 * (tp != null ? tp[cp[o + k]] : cp[o + k]);
                         t[0] -= vx;
                         t[1] -= vy;
                     }
-                    g[2 * i] = gx;
-                    g[2 * i + 1] = gy;
+                    if (tp != null) { a[2 * tp[i]] += gx; a[2 * tp[i] + 1] += gy; }
+                    else { g[2 * i] = gx; g[2 * i + 1] = gy; }
                 }
             }
         }
@@ -324,7 +349,7 @@ internal sealed class BatchLoss
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunUnit<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, Unit unit, int first, int end,
-        int b, int d, int m, Xoshiro256 random, float[] gradient)
+        int b, int d, int m, Xoshiro256 random, float[] gradient, int[]? targets)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
@@ -340,12 +365,23 @@ internal sealed class BatchLoss
             columns.Fill(i, cols, ref random);
             for (int k = 0; k <= m; k++) q[k] = sim.Q(i, cols[k]);
             lossSum += loss.Row(q, dq, ref spec);
-            ref float gi = ref Unsafe.Add(ref g, i * d);
-            ref float gp = ref Unsafe.Add(ref g, (i + b) * d);
-            for (int t = 0; t < d; t++) { Unsafe.Add(ref gi, t) = 0f; Unsafe.Add(ref gp, t) = 0f; }
-            sim.Backward(i, cols[0], q[0], dq[0], ref gi, ref gp);
-            for (int k = 1; k <= m; k++)
-                sim.Backward(i, cols[k], q[k], dq[k], ref gi, ref Unsafe.Add(ref a, cols[k] * d));
+            if (targets != null)
+            {
+                // Everything accumulates in the unit's buffer at the target rows (heads may repeat across units).
+                ref float ti = ref Unsafe.Add(ref a, targets[i] * d);
+                sim.Backward(i, cols[0], q[0], dq[0], ref ti, ref Unsafe.Add(ref a, targets[cols[0]] * d));
+                for (int k = 1; k <= m; k++)
+                    sim.Backward(i, cols[k], q[k], dq[k], ref ti, ref Unsafe.Add(ref a, targets[cols[k]] * d));
+            }
+            else
+            {
+                ref float gi = ref Unsafe.Add(ref g, i * d);
+                ref float gp = ref Unsafe.Add(ref g, (i + b) * d);
+                for (int t = 0; t < d; t++) { Unsafe.Add(ref gi, t) = 0f; Unsafe.Add(ref gp, t) = 0f; }
+                sim.Backward(i, cols[0], q[0], dq[0], ref gi, ref gp);
+                for (int k = 1; k <= m; k++)
+                    sim.Backward(i, cols[k], q[k], dq[k], ref gi, ref Unsafe.Add(ref a, cols[k] * d));
+            }
             if (typeof(TSim) == typeof(CosineSimilarity))
                 for (int k = 0; k <= m; k++) tauSum += dq[k] * sim.LogTemperatureGradient(q[k]);
         }

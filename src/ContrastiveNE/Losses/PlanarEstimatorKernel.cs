@@ -21,11 +21,14 @@ internal static class PlanarEstimatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, float* g, float* a, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b, width = m + 1;
+        // Two sets of pair buffers, as in the InfoNCE kernel: a group is written back while the next one computes.
         float* dxs = scratch, dys = scratch + Lanes * width;
+        float* dxsPrevious = scratch + 2 * Lanes * width, dysPrevious = scratch + 3 * Lanes * width;
+        int* columnsPrevious = columns + Lanes * width;
         var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
         var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
         var rowsV = Vector256.Create(rows);
@@ -39,6 +42,11 @@ internal static class PlanarEstimatorKernel
         var specSum = Vector256<float>.Zero;
         float* gx = stackalloc float[Lanes];
         float* gy = stackalloc float[Lanes];
+        float* gxPrevious = stackalloc float[Lanes];
+        float* gyPrevious = stackalloc float[Lanes];
+        int previous = -1;
+        // A local copy keeps the lane states in registers; through the ref every draw went via memory.
+        var rng = random;
         int i0 = first;
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
@@ -52,7 +60,7 @@ internal static class PlanarEstimatorKernel
             var inv = one / (q0 + c);
             var xi = q0 * inv;
             var active0 = Vector256.GreaterThanOrEqual(xi, low) & Vector256.LessThanOrEqual(xi, high);
-            var product = Vector256.Min(Vector256.Max(xi, low), high);
+            var product = Avx.Min(Avx.Max(xi, low), high);
             var dq0 = active0 & (-c * inv / q0);
             var dc = active0 & inv;
             var negatives = Vector256<float>.Zero;
@@ -61,7 +69,7 @@ internal static class PlanarEstimatorKernel
             for (int k = 1; k <= m; k++)
             {
                 // SPEC §2: r uniform in [0, 2b − 1), row (i + 1 + r) mod 2b — every row but the head.
-                var bits = random.Next();
+                var bits = rng.Next();
                 var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
@@ -72,7 +80,7 @@ internal static class PlanarEstimatorKernel
                 var ik = one / (q + c);
                 var rest = c * ik; // 1 − ξ
                 var active = Vector256.GreaterThanOrEqual(rest, low) & Vector256.LessThanOrEqual(rest, high);
-                product *= Vector256.Min(Vector256.Max(rest, low), high);
+                product *= Avx.Min(Avx.Max(rest, low), high);
                 negatives += active & (q * ik);
                 var coef = minusTwo * (active & ik) * q * q;
                 Vector256.Store(coef * dx, dxs + Lanes * k);
@@ -93,9 +101,17 @@ internal static class PlanarEstimatorKernel
             }
             Vector256.Store(sx, gx);
             Vector256.Store(sy, gy);
-            PlanarInfoNceKernel.WriteLaneGradients(i0, b, m, g, a, columns, gx, gy, dxs, dys);
+            if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+            previous = i0;
+            float* swap = dxs; dxs = dxsPrevious; dxsPrevious = swap;
+            swap = dys; dys = dysPrevious; dysPrevious = swap;
+            swap = gx; gx = gxPrevious; gxPrevious = swap;
+            swap = gy; gy = gyPrevious; gyPrevious = swap;
+            int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
         }
         specGradient += Vector256.Sum(specSum);
+        if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+        random = rng;
         return i0;
     }
 }

@@ -28,10 +28,14 @@ internal static class PlanarInfoNceKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in InfoNceLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, float* g, float* a, float* scratch, int* columns, ref double lossSum)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
     {
         int rows = 2 * b, width = m + 1;
+        // Two sets of pair buffers: a group's pushes are written back while the next group computes, so the scalar
+        // reads never wait on the vector stores that just filled them (a store-forwarding stall per element).
         float* dxs = scratch, dys = scratch + Lanes * width;
+        float* dxsPrevious = scratch + 3 * Lanes * width, dysPrevious = scratch + 4 * Lanes * width;
+        int* columnsPrevious = columns + Lanes * width;
         var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
         var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
         var rowsV = Vector256.Create(rows);
@@ -47,6 +51,11 @@ internal static class PlanarInfoNceKernel
         bool includePositive = loss.IncludePositive;
         float* gx = stackalloc float[Lanes];
         float* gy = stackalloc float[Lanes];
+        float* gxPrevious = stackalloc float[Lanes];
+        float* gyPrevious = stackalloc float[Lanes];
+        int previous = -1;
+        // A local copy keeps the lane states in registers; through the ref every draw went via memory.
+        var rng = random;
         int i0 = first;
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
@@ -59,13 +68,13 @@ internal static class PlanarInfoNceKernel
             var dx0 = hx - px;
             var dy0 = hy - py;
             var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
-            var c0 = Vector256.Min(Vector256.Max(q0, low), high);
+            var c0 = Avx.Min(Avx.Max(q0, low), high);
             var sum = includePositive ? c0 : Vector256<float>.Zero;
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
                 // SPEC §2: r uniform in [0, 2b − 1), row (i + 1 + r) mod 2b — every row but the head.
-                var bits = random.Next();
+                var bits = rng.Next();
                 var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
@@ -73,7 +82,7 @@ internal static class PlanarInfoNceKernel
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));
-                sum += Vector256.Min(Vector256.Max(q, low), high);
+                sum += Avx.Min(Avx.Max(q, low), high);
                 // Keep dx, dy and q until the row's normaliser is known: dq is shared by all its negatives.
                 Vector256.Store(dx, dxs + Lanes * k);
                 Vector256.Store(dy, dys + Lanes * k);
@@ -105,8 +114,16 @@ internal static class PlanarInfoNceKernel
             }
             Vector256.Store(sx, gx);
             Vector256.Store(sy, gy);
-            WriteLaneGradients(i0, b, m, g, a, columns, gx, gy, dxs, dys);
+            if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+            previous = i0;
+            float* swap = dxs; dxs = dxsPrevious; dxsPrevious = swap;
+            swap = dys; dys = dysPrevious; dysPrevious = swap;
+            swap = gx; gx = gxPrevious; gxPrevious = swap;
+            swap = gy; gy = gyPrevious; gyPrevious = swap;
+            int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
         }
+        if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+        random = rng;
         return i0;
     }
 
@@ -114,11 +131,32 @@ internal static class PlanarInfoNceKernel
     /// Writes one group of <see cref="Lanes"/> heads back (shared by the InfoNCE and estimator lane kernels): each
     /// head's own gradient (gx, gy) goes to its row, the negated pair terms go to its partner row i + b (column 0 of
     /// dxs/dys) and to the private accumulator rows of its m negatives (columns 1 … m, scalar: indices may repeat).
+    /// With <paramref name="targets"/>, every term is instead added to the accumulator row targets[row].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* columns,
+    internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* targets, int* columns,
         float* gx, float* gy, float* dxs, float* dys)
     {
+        if (targets != null)
+        {
+            for (int l = 0; l < Lanes; l++)
+            {
+                int i = i0 + l;
+                float* h = a + 2 * targets[i];
+                h[0] += gx[l];
+                h[1] += gy[l];
+                float* p = a + 2 * targets[i + b];
+                p[0] -= dxs[l];
+                p[1] -= dys[l];
+                for (int k = 1; k <= m; k++)
+                {
+                    float* t = a + 2 * targets[columns[Lanes * k + l]];
+                    t[0] -= dxs[Lanes * k + l];
+                    t[1] -= dys[Lanes * k + l];
+                }
+            }
+            return;
+        }
         for (int l = 0; l < Lanes; l++)
         {
             int i = i0 + l;

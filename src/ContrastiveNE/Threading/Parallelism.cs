@@ -10,7 +10,10 @@ public static class Parallelism
     /// <summary>The thread count to use for a user setting: values ≤ 0 mean "all processors".</summary>
     public static int Resolve(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 
-    /// <summary>Runs <paramref name="body"/> for every unit 0 … <paramref name="count"/> − 1 on up to <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for every unit 0 … <paramref name="count"/> − 1 on up to <paramref name="threads"/>
+    /// threads. An exception thrown by a unit reaches the caller as itself (not wrapped); remaining units are skipped.
+    /// </summary>
     public static void For(int count, int threads, Action<int> body)
     {
         threads = Resolve(threads);
@@ -20,7 +23,17 @@ public static class Parallelism
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        // The team serves one loop at a time; a nested or concurrent call falls back to the thread pool.
+        if (WorkerTeam.Shared.TryRun(count, threads - 1, body)) return;
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Both ways report a unit's failure as the unit's own exception.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     /// <summary>

@@ -109,10 +109,24 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 _source.Fill(epoch, t, _batch);
                 int b = _batch.Size;
                 _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
-                var r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], (float)Math.Exp(_logTemperature.Value[0]),
-                    seed, ((ulong)(uint)epoch << 32) | (uint)t, _featureGradient, o.Threads);
-                if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
-                _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
+                ulong stream = ((ulong)(uint)epoch << 32) | (uint)t;
+                float temperature = (float)Math.Exp(_logTemperature.Value[0]);
+                BatchLossResult r;
+                if (_model is EmbeddingTable table)
+                {
+                    // A table's backward pass is a scatter-add by item: the loss's units add into the table gradient
+                    // directly (in parallel, in a fixed order), instead of a 2b × d feature gradient scattered serially.
+                    r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
+                        table.Parameters[0].Gradient, o.Threads, targets: _batch.Items);
+                    if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
+                }
+                else
+                {
+                    r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
+                        _featureGradient, o.Threads);
+                    if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
+                    _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
+                }
                 for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
                 if (learnZ)
                 {
