@@ -17,6 +17,7 @@ namespace ContrastiveNE.Threading;
 internal sealed class WorkerTeam
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 5_000; // 200 µs
+    private static readonly long WaitSpinTicks = Stopwatch.Frequency / 500; // 2 ms
 
     private readonly object _gate = new();
     private Job? _job;
@@ -56,8 +57,15 @@ internal sealed class WorkerTeam
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
             job.Work();
+            // Pure spinning first: a yield on a busy machine can hand the core to another process for a whole time
+            // slice, while the last unit usually finishes within microseconds.
+            long start = Stopwatch.GetTimestamp();
             var spinner = new SpinWait();
-            while (Volatile.Read(ref job.Pending) > 0) spinner.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref job.Pending) > 0)
+            {
+                if (Stopwatch.GetTimestamp() - start < WaitSpinTicks) Thread.SpinWait(16);
+                else spinner.SpinOnce(sleep1Threshold: -1);
+            }
             job.Error?.Throw();
             return true;
         }

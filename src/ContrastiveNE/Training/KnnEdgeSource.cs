@@ -18,6 +18,7 @@ public sealed class KnnEdgeSource : IPairSource
 {
     private const int ChunkSize = 1 << 16;
     private const int Buckets = 256;
+    private const int FillGrain = 8192;
 
     private readonly long[] _edges;
     private readonly long[] _order;
@@ -73,14 +74,24 @@ public sealed class KnnEdgeSource : IPairSource
         int b = Math.Min(BatchSize, _order.Length - start);
         if (batch.Items == null || batch.Items.Length < 2 * b) batch.Items = new int[2 * MaxBatchSize];
         var items = batch.Items;
-        for (int r = 0; r < b; r++)
-        {
-            long edge = _order[start + r];
-            items[r] = (int)(edge >> 32);
-            items[b + r] = (int)edge;
-        }
+        // Independent per row: split for large batches.
+        Parallelism.ForRanges(b, FillGrain, b >= 2 * FillGrain ? _threads : 1, (first, end) => FillRows(start, b, first, end, items));
         batch.Size = b;
         batch.Inputs = null;
+    }
+
+    private unsafe void FillRows(int start, int b, int first, int end, int[] batchItems)
+    {
+        fixed (long* order = _order)
+        fixed (int* items = batchItems)
+        {
+            for (int r = first; r < end; r++)
+            {
+                long edge = order[start + r];
+                items[r] = (int)(edge >> 32);
+                items[b + r] = (int)edge;
+            }
+        }
     }
 
     private ulong Stream(int epoch, int unit) => ((ulong)(uint)epoch << 32) | (uint)unit;
@@ -93,18 +104,7 @@ public sealed class KnnEdgeSource : IPairSource
         Parallelism.For(chunks, _threads, c =>
         {
             var random = Xoshiro256.Create(_seed, Stream(epoch, c));
-            var counts = _counts.AsSpan(c * Buckets, Buckets);
-            int end = Math.Min(e, (c + 1) * ChunkSize);
-            // Eight independent 8-bit bucket keys per 64-bit draw.
-            ulong bits = 0;
-            for (int i = c * ChunkSize, left = 0; i < end; i++, left--)
-            {
-                if (left == 0) { bits = random.NextUInt64(); left = 8; }
-                byte key = (byte)bits;
-                bits >>= 8;
-                _keys[i] = key;
-                counts[key]++;
-            }
+            DrawKeys(c, Math.Min(e, (c + 1) * ChunkSize), ref random);
         });
         // Offsets bucket-major, chunk-minor: bucket k holds chunk 0's edges of k, then chunk 1's, ...
         var bucketStart = new int[Buckets + 1];
@@ -120,39 +120,81 @@ public sealed class KnnEdgeSource : IPairSource
             }
         }
         bucketStart[Buckets] = running;
-        Parallelism.For(chunks, _threads, c =>
-        {
-            var cursor = _counts.AsSpan(c * Buckets, Buckets);
-            int end = Math.Min(e, (c + 1) * ChunkSize);
-            for (int i = c * ChunkSize; i < end; i++) _order[cursor[_keys[i]]++] = _edges[i];
-        });
+        Parallelism.For(chunks, _threads, c => Distribute(c, Math.Min(e, (c + 1) * ChunkSize)));
         Parallelism.For(Buckets, _threads, k =>
         {
             var random = Xoshiro256.Create(_seed, Stream(epoch, chunks + k));
-            ShuffleBucket(_order.AsSpan(bucketStart[k], bucketStart[k + 1] - bucketStart[k]), ref random);
+            ShuffleBucket(_order, bucketStart[k], bucketStart[k + 1] - bucketStart[k], ref random);
         });
         _preparedEpoch = epoch;
     }
 
-    /// <summary>
-    /// Fisher–Yates with two swap positions per 64-bit draw (Lemire's multiply-shift on each 32-bit half; the bias is
-    /// below 2⁻³²·bound, as for <see cref="Xoshiro256.NextInt"/>).
-    /// </summary>
-    private static void ShuffleBucket(Span<long> values, ref Xoshiro256 random)
+    /// <summary>Draws chunk <paramref name="c"/>'s bucket keys, eight 8-bit keys per 64-bit draw, and counts them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private unsafe void DrawKeys(int c, int end, ref Xoshiro256 random)
     {
-        int i = values.Length - 1;
-        for (; i > 1; i -= 2)
+        fixed (byte* keys = _keys)
+        fixed (int* allCounts = _counts)
         {
-            ulong bits = random.NextUInt64();
-            int j = (int)(((bits & 0xFFFFFFFFUL) * (ulong)(uint)(i + 1)) >> 32);
-            (values[i], values[j]) = (values[j], values[i]);
-            j = (int)(((bits >> 32) * (ulong)(uint)i) >> 32);
-            (values[i - 1], values[j]) = (values[j], values[i - 1]);
+            int* counts = allCounts + c * Buckets;
+            int i = c * ChunkSize;
+            for (; i + 8 <= end; i += 8)
+            {
+                ulong bits = random.NextUInt64();
+                *(ulong*)(keys + i) = bits;
+                for (int t = 0; t < 8; t++) counts[(byte)(bits >> (8 * t))]++;
+            }
+            if (i < end)
+            {
+                ulong bits = random.NextUInt64();
+                for (; i < end; i++, bits >>= 8)
+                {
+                    keys[i] = (byte)bits;
+                    counts[(byte)bits]++;
+                }
+            }
         }
-        if (i == 1)
+    }
+
+    /// <summary>Moves chunk <paramref name="c"/>'s edges to their buckets' cursors (pointers: the loop is the shuffle's costliest).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private unsafe void Distribute(int c, int end)
+    {
+        fixed (long* order = _order, edges = _edges)
+        fixed (int* counts = _counts)
+        fixed (byte* keys = _keys)
         {
-            int j = random.NextInt(2);
-            (values[1], values[j]) = (values[j], values[1]);
+            int* cursor = counts + c * Buckets;
+            for (int i = c * ChunkSize; i < end; i++) order[cursor[keys[i]]++] = edges[i];
+        }
+    }
+
+    /// <summary>
+    /// Fisher–Yates on values[start, start + length) with two swap positions per 64-bit draw (Lemire's multiply-shift
+    /// on each 32-bit half; the bias is below 2⁻³²·bound, as for <see cref="Xoshiro256.NextInt"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ShuffleBucket(long[] array, int start, int length, ref Xoshiro256 random)
+    {
+        if (length < 2) return;
+        fixed (long* values = &array[start])
+        {
+            int i = length - 1;
+            for (; i > 1; i -= 2)
+            {
+                ulong bits = random.NextUInt64();
+                long* a = values + i;
+                long* b = values + (int)(((bits & 0xFFFFFFFFUL) * (ulong)(uint)(i + 1)) >> 32);
+                long t = *a; *a = *b; *b = t;
+                a = values + i - 1;
+                b = values + (int)(((bits >> 32) * (ulong)(uint)i) >> 32);
+                t = *a; *a = *b; *b = t;
+            }
+            if (i == 1)
+            {
+                long* b = values + random.NextInt(2);
+                long t = values[1]; values[1] = *b; *b = t;
+            }
         }
     }
 }
