@@ -230,12 +230,12 @@ internal sealed class BatchLoss
         int width = m + 1;
         int block = Math.Max(1, BlockEntries / width);
         int capacity = block * width;
-        // The lane kernels keep five Lanes × width float buffers in Dx and two of columns in BlockColumns.
-        int laneCapacity = 5 * PlanarInfoNceKernel.Lanes * width;
-        if (unit.BlockColumns.Length < Math.Max(capacity, laneCapacity) || unit.Dx.Length < laneCapacity)
+        // The lane kernels keep their buffers in Dx and BlockColumns.
+        int laneFloats = PlanarInfoNceKernel.ScratchFloats(m), laneInts = PlanarInfoNceKernel.ColumnInts(m);
+        if (unit.BlockColumns.Length < Math.Max(capacity, laneInts) || unit.Dx.Length < Math.Max(capacity, laneFloats))
         {
-            unit.BlockColumns = new int[Math.Max(capacity, laneCapacity)];
-            unit.Dx = new float[Math.Max(capacity, laneCapacity)];
+            unit.BlockColumns = new int[Math.Max(capacity, laneInts)];
+            unit.Dx = new float[Math.Max(capacity, laneFloats)];
             unit.Dy = new float[capacity];
             unit.BlockQ = new float[capacity];
             unit.BlockDq = new float[capacity];

@@ -25,10 +25,12 @@ internal static class PlanarEstimatorKernel
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b, width = m + 1;
-        // Two sets of pair buffers, as in the InfoNCE kernel: a group is written back while the next one computes.
         float* dxs = scratch, dys = scratch + Lanes * width;
-        float* dxsPrevious = scratch + 2 * Lanes * width, dysPrevious = scratch + 3 * Lanes * width;
+        // Two sets of write-back buffers, as in the InfoNCE kernel: a group is written back while the next one computes.
+        float* pairs = scratch + 3 * Lanes * width, pairsPrevious = scratch + 5 * Lanes * width;
         int* columnsPrevious = columns + Lanes * width;
+        float* own = stackalloc float[2 * Lanes];
+        float* ownPrevious = stackalloc float[2 * Lanes];
         var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
         var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
         var rowsV = Vector256.Create(rows);
@@ -40,10 +42,6 @@ internal static class PlanarEstimatorKernel
         var c = Vector256.Create(loss.C);
         var minusTwo = Vector256.Create(-2f);
         var specSum = Vector256<float>.Zero;
-        float* gx = stackalloc float[Lanes];
-        float* gy = stackalloc float[Lanes];
-        float* gxPrevious = stackalloc float[Lanes];
-        float* gyPrevious = stackalloc float[Lanes];
         int previous = -1;
         // A local copy keeps the lane states in registers; through the ref every draw went via memory.
         var rng = random;
@@ -73,7 +71,7 @@ internal static class PlanarEstimatorKernel
                 var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
-                Vector256.Store(j, columns + Lanes * k);
+                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));
@@ -92,25 +90,24 @@ internal static class PlanarEstimatorKernel
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;
             var sy = coef0 * dy0;
-            Vector256.Store(sx, dxs);
-            Vector256.Store(sy, dys);
+            PlanarInfoNceKernel.StorePairs(sx, sy, pairs);
             for (int k = 1; k <= m; k++)
             {
-                sx += Vector256.Load(dxs + Lanes * k);
-                sy += Vector256.Load(dys + Lanes * k);
+                var vx = Vector256.Load(dxs + Lanes * k);
+                var vy = Vector256.Load(dys + Lanes * k);
+                sx += vx;
+                sy += vy;
+                PlanarInfoNceKernel.StorePairs(vx, vy, pairs + 2 * Lanes * k);
             }
-            Vector256.Store(sx, gx);
-            Vector256.Store(sy, gy);
-            if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+            PlanarInfoNceKernel.StorePairs(sx, sy, own);
+            if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
             previous = i0;
-            float* swap = dxs; dxs = dxsPrevious; dxsPrevious = swap;
-            swap = dys; dys = dysPrevious; dysPrevious = swap;
-            swap = gx; gx = gxPrevious; gxPrevious = swap;
-            swap = gy; gy = gyPrevious; gyPrevious = swap;
+            float* swap = pairs; pairs = pairsPrevious; pairsPrevious = swap;
+            swap = own; own = ownPrevious; ownPrevious = swap;
             int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
         }
         specGradient += Vector256.Sum(specSum);
-        if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+        if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
         random = rng;
         return i0;
     }

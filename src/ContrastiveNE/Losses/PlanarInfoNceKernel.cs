@@ -31,11 +31,13 @@ internal static class PlanarInfoNceKernel
         float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
     {
         int rows = 2 * b, width = m + 1;
-        // Two sets of pair buffers: a group's pushes are written back while the next group computes, so the scalar
-        // reads never wait on the vector stores that just filled them (a store-forwarding stall per element).
-        float* dxs = scratch, dys = scratch + Lanes * width;
-        float* dxsPrevious = scratch + 3 * Lanes * width, dysPrevious = scratch + 4 * Lanes * width;
+        float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
+        // Two sets of write-back buffers: a group's pushes are written back while the next group computes, so the
+        // scalar reads never wait on the vector stores that just filled them (a store-forwarding stall per element).
+        float* pairs = scratch + 3 * Lanes * width, pairsPrevious = scratch + 5 * Lanes * width;
         int* columnsPrevious = columns + Lanes * width;
+        float* own = stackalloc float[2 * Lanes];
+        float* ownPrevious = stackalloc float[2 * Lanes];
         var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
         var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
         var rowsV = Vector256.Create(rows);
@@ -49,10 +51,6 @@ internal static class PlanarInfoNceKernel
         var minusTwo = Vector256.Create(-2f);
         float invRho = loss.InverseRho;
         bool includePositive = loss.IncludePositive;
-        float* gx = stackalloc float[Lanes];
-        float* gy = stackalloc float[Lanes];
-        float* gxPrevious = stackalloc float[Lanes];
-        float* gyPrevious = stackalloc float[Lanes];
         int previous = -1;
         // A local copy keeps the lane states in registers; through the ref every draw went via memory.
         var rng = random;
@@ -78,7 +76,8 @@ internal static class PlanarInfoNceKernel
                 var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
-                Vector256.Store(j, columns + Lanes * k);
+                // The write-back needs the accumulator row: the batch row, or with targets the row's target.
+                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));
@@ -86,7 +85,7 @@ internal static class PlanarInfoNceKernel
                 // Keep dx, dy and q until the row's normaliser is known: dq is shared by all its negatives.
                 Vector256.Store(dx, dxs + Lanes * k);
                 Vector256.Store(dy, dys + Lanes * k);
-                Vector256.Store(q, scratch + 2 * Lanes * width + Lanes * k);
+                Vector256.Store(q, qs + Lanes * k);
             }
             var active0 = Vector256.GreaterThanOrEqual(q0, low) & Vector256.LessThanOrEqual(q0, high);
             var shared = sharedScale / sum;
@@ -98,79 +97,94 @@ internal static class PlanarInfoNceKernel
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;
             var sy = coef0 * dy0;
-            Vector256.Store(sx, dxs);
-            Vector256.Store(sy, dys);
+            StorePairs(sx, sy, pairs);
             for (int k = 1; k <= m; k++)
             {
-                var q = Vector256.Load(scratch + 2 * Lanes * width + Lanes * k);
+                var q = Vector256.Load(qs + Lanes * k);
                 var dq = (Vector256.GreaterThanOrEqual(q, low) & Vector256.LessThanOrEqual(q, high)) & shared;
                 var coef = minusTwo * dq * q * q;
                 var vx = coef * Vector256.Load(dxs + Lanes * k);
                 var vy = coef * Vector256.Load(dys + Lanes * k);
                 sx += vx;
                 sy += vy;
-                Vector256.Store(vx, dxs + Lanes * k);
-                Vector256.Store(vy, dys + Lanes * k);
+                StorePairs(vx, vy, pairs + 2 * Lanes * k);
             }
-            Vector256.Store(sx, gx);
-            Vector256.Store(sy, gy);
-            if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+            StorePairs(sx, sy, own);
+            if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
             previous = i0;
-            float* swap = dxs; dxs = dxsPrevious; dxsPrevious = swap;
-            swap = dys; dys = dysPrevious; dysPrevious = swap;
-            swap = gx; gx = gxPrevious; gxPrevious = swap;
-            swap = gy; gy = gyPrevious; gyPrevious = swap;
+            float* swap = pairs; pairs = pairsPrevious; pairsPrevious = swap;
+            swap = own; own = ownPrevious; ownPrevious = swap;
             int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
         }
-        if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, gxPrevious, gyPrevious, dxsPrevious, dysPrevious);
+        if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
         random = rng;
         return i0;
     }
 
+    /// <summary>Float buffer size the lane kernels need in their scratch, for m negatives.</summary>
+    public static int ScratchFloats(int m) => 7 * Lanes * (m + 1);
+
+    /// <summary>Int buffer size the lane kernels need for their columns, for m negatives.</summary>
+    public static int ColumnInts(int m) => 2 * Lanes * (m + 1);
+
+    /// <summary>Stores eight (x, y) pairs interleaved, lane order kept: x0 y0 x1 y1 … x7 y7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void StorePairs(Vector256<float> x, Vector256<float> y, float* destination)
+    {
+        var lowHalves = Avx.UnpackLow(x, y);   // x0 y0 x1 y1 | x4 y4 x5 y5
+        var highHalves = Avx.UnpackHigh(x, y); // x2 y2 x3 y3 | x6 y6 x7 y7
+        Vector256.Store(Avx.Permute2x128(lowHalves, highHalves, 0x20), destination);
+        Vector256.Store(Avx.Permute2x128(lowHalves, highHalves, 0x31), destination + Lanes);
+    }
+
     /// <summary>
-    /// Writes one group of <see cref="Lanes"/> heads back (shared by the InfoNCE and estimator lane kernels): each
-    /// head's own gradient (gx, gy) goes to its row, the negated pair terms go to its partner row i + b (column 0 of
-    /// dxs/dys) and to the private accumulator rows of its m negatives (columns 1 … m, scalar: indices may repeat).
-    /// With <paramref name="targets"/>, every term is instead added to the accumulator row targets[row].
+    /// Writes one group of <see cref="Lanes"/> heads back (shared by the InfoNCE and estimator lane kernels). Pairs are
+    /// interleaved (x, y): <paramref name="own"/> holds each head's own gradient, block k of <paramref name="pairs"/>
+    /// the term of column k (0 = partner). Without targets the head's gradient and the negated partner term are
+    /// written to rows i and i + b of g, and the negated negative terms are added to the private accumulator rows
+    /// given in <paramref name="columns"/> (scalar: indices may repeat). With <paramref name="targets"/> everything is
+    /// added to accumulator rows: targets[i], targets[i + b], and the target rows the kernel stored in columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* targets, int* columns,
-        float* gx, float* gy, float* dxs, float* dys)
+        float* own, float* pairs)
     {
-        if (targets != null)
-        {
-            for (int l = 0; l < Lanes; l++)
-            {
-                int i = i0 + l;
-                float* h = a + 2 * targets[i];
-                h[0] += gx[l];
-                h[1] += gy[l];
-                float* p = a + 2 * targets[i + b];
-                p[0] -= dxs[l];
-                p[1] -= dys[l];
-                for (int k = 1; k <= m; k++)
-                {
-                    float* t = a + 2 * targets[columns[Lanes * k + l]];
-                    t[0] -= dxs[Lanes * k + l];
-                    t[1] -= dys[Lanes * k + l];
-                }
-            }
-            return;
-        }
         for (int l = 0; l < Lanes; l++)
         {
             int i = i0 + l;
-            g[2 * i] = gx[l];
-            g[2 * i + 1] = gy[l];
-            g[2 * (i + b)] = -dxs[l];
-            g[2 * (i + b) + 1] = -dys[l];
-            for (int k = 1; k <= m; k++)
+            if (targets != null)
             {
-                float* t = a + 2 * columns[Lanes * k + l];
-                t[0] -= dxs[Lanes * k + l];
-                t[1] -= dys[Lanes * k + l];
+                AddPair(a + 2 * targets[i], own + 2 * l);
+                SubtractPair(a + 2 * targets[i + b], pairs + 2 * l);
             }
+            else
+            {
+                *(double*)(g + 2 * i) = *(double*)(own + 2 * l);
+                float* p = g + 2 * (i + b);
+                p[0] = -pairs[2 * l];
+                p[1] = -pairs[2 * l + 1];
+            }
+            for (int k = 1; k <= m; k++)
+                SubtractPair(a + 2 * columns[Lanes * k + l], pairs + 2 * (Lanes * k + l));
         }
+    }
+
+    /// <summary>t ← t − v for one (x, y) pair, as one 64-bit load, subtract and store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SubtractPair(float* t, float* v)
+    {
+        var current = Sse2.LoadScalarVector128((double*)t).AsSingle();
+        var term = Sse2.LoadScalarVector128((double*)v).AsSingle();
+        Sse2.StoreScalar((double*)t, Sse.Subtract(current, term).AsDouble());
+    }
+
+    /// <summary>t ← t + v for one (x, y) pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddPair(float* t, float* v)
+    {
+        var current = Sse2.LoadScalarVector128((double*)t).AsSingle();
+        var term = Sse2.LoadScalarVector128((double*)v).AsSingle();
+        Sse2.StoreScalar((double*)t, Sse.Add(current, term).AsDouble());
     }
 }
 
