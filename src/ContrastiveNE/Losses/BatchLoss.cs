@@ -91,25 +91,12 @@ internal sealed class BatchLoss
     /// indices). The gradient is then a targets-space array that the batch's scaled contributions are ADDED to, summed
     /// per target row — the scatter of a table model's backward pass, done by the loss's own units in parallel.
     /// </param>
-    /// <param name="table">
-    /// Optional, with <paramref name="targets"/>: the table itself (targets-space rows of d values). Feature row r is
-    /// then table row targets[r] and <paramref name="features"/> is only scratch: the planar kernels read the table
-    /// directly, the other paths gather into it first.
-    /// </param>
     public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null,
-        float[]? table = null)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null)
     {
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
         if (b == 0) return new BatchLossResult(0, 0, 0, m);
-        float[]? tableRows = null; // set when the planar kernels read positions straight from the table
-        if (table != null)
-        {
-            if (targets == null) throw new ArgumentException("Reading rows from a table needs the targets that map rows to table rows.", nameof(targets));
-            if (_metric != SimilarityMetric.Euclidean || d != 2) Gather(table, targets, 2 * b, d, features, threads);
-            else tableRows = table;
-        }
         float tauEff = MathF.Max(temperature, TemperatureFloor);
         bool floored = temperature < TemperatureFloor;
         // The golden temperature-floor case pins this down: κ uses the raw τ, only the exponent sees the floor.
@@ -134,25 +121,15 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, tableRows);
-            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, tableRows);
-            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, tableRows);
+            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
             double tauGrad = r.LogTemperatureGradient;
             if (_mode is LossMode.InfoNce or LossMode.InfoNceAlt) tauGrad += r.Loss;
             return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? tauGrad : 0 };
         }
-    }
-
-    /// <summary>features[r] = table[targets[r]] for the first <paramref name="rows"/> rows.</summary>
-    private static void Gather(float[] table, int[] targets, int rows, int d, float[] features, int threads)
-    {
-        if (features.Length < rows * d) throw new ArgumentException($"The feature buffer holds {features.Length} values; {rows} rows need {rows * d}.", nameof(features));
-        Parallelism.ForRanges(rows, 8192, threads, (start, end) =>
-        {
-            for (int r = start; r < end; r++) table.AsSpan(targets[r] * d, d).CopyTo(features.AsSpan(r * d, d));
-        });
     }
 
     private void Normalise(float[] features, int rows, int d)
@@ -170,7 +147,7 @@ internal sealed class BatchLoss
     }
 
     private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? tableRows)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
@@ -192,8 +169,7 @@ internal sealed class BatchLoss
         {
             var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
             int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
-            if (planar)
-                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, tableRows ?? features(sim), tableRows != null, gradient, targets);
+            if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
             else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets);
         });
 
@@ -247,10 +223,9 @@ internal sealed class BatchLoss
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunUnitCauchy2<TLoss, TColumns>(TLoss loss, TColumns columns, Unit unit, int first, int end,
-        int b, int m, float eps, Xoshiro256 random, float[] features, bool fromTable, float[] gradient, int[]? targets)
+        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient, int[]? targets)
         where TLoss : struct, IRowLoss where TColumns : struct, INegativeColumns
     {
-        // fromTable: features is the table and row r's position is table row targets[r].
         var acc = unit.Accumulator;
         int width = m + 1;
         int block = Math.Max(1, BlockEntries / width);
@@ -270,19 +245,18 @@ internal sealed class BatchLoss
         fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
         fixed (int* cp = unit.BlockColumns, tp = targets)
         {
-            int* map = fromTable ? tp : null;
             if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
                 first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, map, g, a, tp, dxp, cp, ref lossSum);
+                    f, g, a, tp, dxp, cp, ref lossSum);
             }
             else if (typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
                 && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
                 first = PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, map, g, a, tp, dxp, cp, ref lossSum, ref spec);
+                    f, g, a, tp, dxp, cp, ref lossSum, ref spec);
             }
             for (int h0 = first; h0 < end; h0 += block)
             {
@@ -291,15 +265,13 @@ internal sealed class BatchLoss
                 for (int h = 0; h < heads; h++)
                 {
                     int i = h0 + h;
-                    float* fi = f + 2 * (map != null ? map[i] : i);
-                    float hx = fi[0], hy = fi[1];
+                    float hx = f[2 * i], hy = f[2 * i + 1];
                     int o = h * width;
                     for (int k = 0; k < width; k++)
                     {
                         int j = cp[o + k];
-                        float* fj = f + 2 * (map != null ? map[j] : j);
-                        dxp[o + k] = hx - fj[0];
-                        dyp[o + k] = hy - fj[1];
+                        dxp[o + k] = hx - f[2 * j];
+                        dyp[o + k] = hy - f[2 * j + 1];
                     }
                 }
                 CauchyQ(dxp, dyp, qp, entries, eps);

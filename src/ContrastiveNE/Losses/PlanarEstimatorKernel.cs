@@ -21,7 +21,7 @@ internal static class PlanarEstimatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, int* map, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b, width = m + 1;
@@ -49,11 +49,9 @@ internal static class PlanarEstimatorKernel
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
             var heads = Vector256.Create(i0) + laneOffsets;
-            // With a row map (reading a table), a row's position is that of its table row.
-            var headRows = map != null ? Vector256.Load(map + i0) : heads;
-            var hx = Avx2.GatherVector256(f, headRows + headRows, 4);
-            var hy = Avx2.GatherVector256(f + 1, headRows + headRows, 4);
-            var partner = map != null ? Vector256.Load(map + i0 + b) : heads + Vector256.Create(b);
+            var hx = Avx2.GatherVector256(f, heads + heads, 4);
+            var hy = Avx2.GatherVector256(f + 1, heads + heads, 4);
+            var partner = heads + Vector256.Create(b);
             var dx0 = hx - Avx2.GatherVector256(f, partner + partner, 4);
             var dy0 = hy - Avx2.GatherVector256(f + 1, partner + partner, 4);
             var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
@@ -73,9 +71,7 @@ internal static class PlanarEstimatorKernel
                 var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
-                var target = targets != null ? Avx2.GatherVector256(targets, j, 4) : j;
-                Vector256.Store(target, columns + Lanes * k);
-                if (map != null) j = target; // map is targets
+                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));

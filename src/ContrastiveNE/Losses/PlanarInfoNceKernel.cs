@@ -28,7 +28,7 @@ internal static class PlanarInfoNceKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in InfoNceLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, int* map, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
     {
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
@@ -58,11 +58,9 @@ internal static class PlanarInfoNceKernel
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
             var heads = Vector256.Create(i0) + laneOffsets;
-            // With a row map (reading a table), a row's position is that of its table row.
-            var headRows = map != null ? Vector256.Load(map + i0) : heads;
-            var hx = Avx2.GatherVector256(f, headRows + headRows, 4);
-            var hy = Avx2.GatherVector256(f + 1, headRows + headRows, 4);
-            var partner = map != null ? Vector256.Load(map + i0 + b) : heads + Vector256.Create(b);
+            var hx = Avx2.GatherVector256(f, heads + heads, 4);
+            var hy = Avx2.GatherVector256(f + 1, heads + heads, 4);
+            var partner = heads + Vector256.Create(b);
             var px = Avx2.GatherVector256(f, partner + partner, 4);
             var py = Avx2.GatherVector256(f + 1, partner + partner, 4);
             var dx0 = hx - px;
@@ -79,9 +77,7 @@ internal static class PlanarInfoNceKernel
                 var j = start + r.AsInt32();
                 j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
                 // The write-back needs the accumulator row: the batch row, or with targets the row's target.
-                var target = targets != null ? Avx2.GatherVector256(targets, j, 4) : j;
-                Vector256.Store(target, columns + Lanes * k);
-                if (map != null) j = target; // map is targets
+                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));

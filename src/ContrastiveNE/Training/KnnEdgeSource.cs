@@ -19,7 +19,6 @@ public sealed class KnnEdgeSource : IPairSource
     private const int ChunkSize = 1 << 16;
     private const int Buckets = 256;
     private const int FillGrain = 8192;
-    private const ulong KeyMask = (Buckets - 1) * 0x0101010101010101UL; // Buckets is a power of two ≤ 256
 
     private readonly long[] _edges;
     private readonly long[] _order;
@@ -141,13 +140,13 @@ public sealed class KnnEdgeSource : IPairSource
             int i = c * ChunkSize;
             for (; i + 8 <= end; i += 8)
             {
-                ulong bits = random.NextUInt64() & KeyMask;
+                ulong bits = random.NextUInt64();
                 *(ulong*)(keys + i) = bits;
                 for (int t = 0; t < 8; t++) counts[(byte)(bits >> (8 * t))]++;
             }
             if (i < end)
             {
-                ulong bits = random.NextUInt64() & KeyMask;
+                ulong bits = random.NextUInt64();
                 for (; i < end; i++, bits >>= 8)
                 {
                     keys[i] = (byte)bits;
