@@ -25,6 +25,7 @@ internal sealed class BatchLoss
 
     private const int HeadsPerUnit = 16384;
     private const int ReduceGrain = 16384;
+    private const int ReduceBlock = 2048;
     private const int BlockEntries = 2048;
     private const float TemperatureFloor = 0.02f;
 
@@ -175,7 +176,14 @@ internal sealed class BatchLoss
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
         float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
-        Parallelism.ForRanges(span, ReduceGrain, threads, (start, end) =>
+        Parallelism.ForRanges(span, ReduceGrain, threads, (rangeStart, rangeEnd) =>
+        {
+            // Blocks small enough that the passes over the buffers find them in the first-level cache.
+            for (int start = rangeStart; start < rangeEnd; start += ReduceBlock)
+                ReduceBlockAt(start, Math.Min(rangeEnd, start + ReduceBlock));
+        });
+
+        void ReduceBlockAt(int start, int end)
         {
             var g = gradient.AsSpan(start, end - start);
             if (targets != null)
@@ -202,7 +210,7 @@ internal sealed class BatchLoss
                 accumulator.Clear();
             }
             if (scale != 1f) TensorPrimitives.Multiply(g, scale, g);
-        });
+        }
         double total = 0, spec = 0, tau = 0;
         for (int u = 0; u < unitCount; u++) { total += _units[u].Loss; spec += _units[u].Spec; tau += _units[u].Temperature; }
         return new BatchLossResult(total * scale, spec * scale, tau * scale, m);

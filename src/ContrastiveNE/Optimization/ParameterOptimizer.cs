@@ -12,6 +12,7 @@ namespace ContrastiveNE.Optimization;
 internal sealed class ParameterOptimizer
 {
     private const int Grain = 1 << 16;
+    private const int Block = 2048;
     private const float Beta1 = 0.9f, Beta2 = 0.999f, AdamEps = 1e-8f;
 
     private readonly OptimizerKind _kind;
@@ -46,7 +47,14 @@ internal sealed class ParameterOptimizer
         var first = _first[index];
         var second = _second[index];
         float bc1 = 1f - MathF.Pow(Beta1, step), bc2Sqrt = MathF.Sqrt(1f - MathF.Pow(Beta2, step));
-        Parallelism.ForRanges(parameter.Length, Grain, parameter.Length >= 2 * Grain ? threads : 1, (start, end) =>
+        Parallelism.ForRanges(parameter.Length, Grain, parameter.Length >= 2 * Grain ? threads : 1, (rangeStart, rangeEnd) =>
+        {
+            // Blocks small enough that the successive element-wise passes find their operands in the first-level cache.
+            for (int start = rangeStart; start < rangeEnd; start += Block)
+                StepBlock(start, Math.Min(rangeEnd, start + Block));
+        });
+
+        void StepBlock(int start, int end)
         {
             var p = parameter.Value.AsSpan(start, end - start);
             var g = parameter.Gradient.AsSpan(start, end - start);
@@ -78,6 +86,6 @@ internal sealed class ParameterOptimizer
                 }
             }
             g.Clear();
-        });
+        }
     }
 }
