@@ -9,7 +9,9 @@ namespace ContrastiveNE.Training;
 /// <summary>
 /// The one training loop (SPEC §1.4–1.5, §2, §4) over any model and any pair source. Per batch: the source fills the
 /// pairs, the model computes the 2b feature rows, the batch loss draws negatives and returns dℓ/dF, the model
-/// back-propagates it into its parameters, every gradient is clipped and the optimiser steps.
+/// back-propagates it into its parameters, every gradient is clipped and the optimiser steps. For an
+/// <see cref="EmbeddingTable"/> the loss adds dℓ/dF straight into the table's gradient by item (the table's backward
+/// pass), so that scatter runs in the loss's parallel units.
 /// </summary>
 /// <remarks>
 /// Each <see cref="Optimize"/> call is one phase: a fresh optimiser state and a learning-rate schedule over that
