@@ -64,7 +64,8 @@ public class SimClrExampleTests
     public void Settings_ParseTheCommandLine_AndNameBadOptions()
     {
         var s = SimClrSettings.Parse(["--n", "300", "--epochs", "3", "--loss", "infonce_alt", "--learnable-temperature", "true",
-            "--channels", "8,16", "--out", "none", "--lr", "0.01"]);
+            "--channels", "8,16", "--out", "none", "--lr", "0.01", "--crop-max", "0.9", "--jitter", "0.2", "--translate", "2",
+            "--noise", "0.05", "--grid", "2"]);
         Assert.Equal(300, s.TrainRows);
         Assert.Equal(3, s.Epochs);
         Assert.Equal(LossMode.InfoNceAlt, s.Loss);
@@ -72,12 +73,26 @@ public class SimClrExampleTests
         Assert.Equal([8, 16], s.Channels);
         Assert.Null(s.Output);
         Assert.Equal(0.01, s.LearningRate);
+        Assert.Equal(0.9, s.CropScaleMax);
+        Assert.Equal(0.2, s.Jitter);
+        Assert.Equal(2, s.Translation);
+        Assert.Equal(0.05, s.Noise);
+        Assert.Equal(2, s.RepresentationGrid);
+        Assert.Equal(["RandomResizedCrop", "HorizontalFlip", "RandomTranslation", "RandomApply", "GaussianNoise"],
+            s.Augmentation().Steps.Select(step => step.GetType().Name).ToArray());
+        Assert.Equal(["RandomResizedCrop", "HorizontalFlip"],
+            (s with { Translation = 0, Jitter = 0, Noise = 0 }).Augmentation().Steps.Select(step => step.GetType().Name).ToArray());
 
         Assert.Contains("--bogus", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--bogus", "1"])).Message);
         Assert.Contains("--n", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--n", "x"])).Message);
         Assert.Contains("--loss", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--loss", "nce"])).Message);
         Assert.Equal("TrainRows", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--n", "5"])).ParamName);
         Assert.Equal("CropScaleMin", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--crop-min", "0"])).ParamName);
+        Assert.Equal("CropScaleMax", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--crop-min", "0.5", "--crop-max", "0.4"])).ParamName);
+        Assert.Equal("Jitter", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--jitter", "1"])).ParamName);
+        Assert.Equal("Translation", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--translate", "-1"])).ParamName);
+        Assert.Equal("Noise", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--noise", "NaN"])).ParamName);
+        Assert.Equal("RepresentationGrid", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--grid", "0"])).ParamName);
         Assert.Equal("Loss", Assert.ThrowsAny<ArgumentException>(() => new SimClrSettings { Loss = LossMode.Nce }.Validate()).ParamName);
     }
 
