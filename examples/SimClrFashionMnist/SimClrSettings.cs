@@ -38,8 +38,13 @@ public sealed record SimClrSettings
     /// <summary>The loss: <see cref="LossMode.InfoNce"/> (default) or <see cref="LossMode.InfoNceAlt"/>.</summary>
     public LossMode Loss { get; init; } = LossMode.InfoNce;
 
-    /// <summary>Temperature τ of the cosine similarity, &gt; 0 (default 0.5); the starting value when learnable.</summary>
-    public double Temperature { get; init; } = 0.5;
+    /// <summary>
+    /// Temperature τ of the cosine similarity, &gt; 0 (default 0.2); the starting value when learnable. τ = 0.2 rather
+    /// than SimCLR's 0.5 for CIFAR: on Fashion-MNIST subsamples at equal compute it gave the clearly larger 10-NN gain
+    /// over the untrained encoder (0.044 vs 0.029 on 10,000 rows, 8 epochs), more than τ = 0.1, larger or smaller
+    /// batches, other crop ranges, translation, stronger jitter or a 2 × 2 representation grid.
+    /// </summary>
+    public double Temperature { get; init; } = 0.2;
 
     /// <summary>Whether τ is learned (default false).</summary>
     public bool LearnableTemperature { get; init; }
