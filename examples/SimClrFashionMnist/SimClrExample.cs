@@ -46,7 +46,7 @@ public static class SimClrExample
         double pixels = HeldOutKnn.Accuracy(train, trainLabels, test, testLabels, Neighbours, threads);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy on {settings.TestRows} held-out rows, raw pixels:        {pixels:F4}"));
 
-        var encoder = ConvEncoder.Create(FashionMnist.Shape, settings.Channels, settings.ProjectionDimension, (ulong)settings.Seed, threads);
+        var encoder = ConvEncoder.Create(FashionMnist.Shape, settings.Channels, settings.ProjectionDimension, (ulong)settings.Seed, threads, settings.RepresentationGrid);
         double randomInit = Accuracy(encoder, train, trainLabels, test, testLabels, threads, out _);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy, randomly initialised encoder:               {randomInit:F4}"));
 
@@ -102,7 +102,7 @@ public static class SimClrExample
 
     private static (double[] Losses, double SecondsPerEpoch, double CpuSecondsPerEpoch, double Temperature) Train(ConvEncoder encoder, Matrix train, SimClrSettings settings, TextWriter log)
     {
-        var source = new AugmentationPairSource(train, FashionMnist.Shape, AugmentationPipeline.SimClr(settings.CropScaleMin),
+        var source = new AugmentationPairSource(train, FashionMnist.Shape, settings.Augmentation(),
             settings.BatchSize, (ulong)settings.Seed + 1, settings.Threads);
         var trainer = new ContrastiveTrainer(new InputRowsModel(encoder.Network), source, TrainerOptions(settings));
         var process = Process.GetCurrentProcess();

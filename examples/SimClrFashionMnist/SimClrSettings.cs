@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContrastiveNE.Augmentations;
 using ContrastiveNE.Losses;
 
 namespace ContrastiveNE.Examples.SimClr;
@@ -37,8 +38,13 @@ public sealed record SimClrSettings
     /// <summary>The loss: <see cref="LossMode.InfoNce"/> (default) or <see cref="LossMode.InfoNceAlt"/>.</summary>
     public LossMode Loss { get; init; } = LossMode.InfoNce;
 
-    /// <summary>Temperature τ of the cosine similarity, &gt; 0 (default 0.5); the starting value when learnable.</summary>
-    public double Temperature { get; init; } = 0.5;
+    /// <summary>
+    /// Temperature τ of the cosine similarity, &gt; 0 (default 0.2); the starting value when learnable. τ = 0.2 rather
+    /// than SimCLR's 0.5 for CIFAR: on Fashion-MNIST subsamples at equal compute it gave the clearly larger 10-NN gain
+    /// over the untrained encoder (0.044 vs 0.029 on 10,000 rows, 8 epochs), more than τ = 0.1, larger or smaller
+    /// batches, other crop ranges, translation, stronger jitter or a 2 × 2 representation grid.
+    /// </summary>
+    public double Temperature { get; init; } = 0.2;
 
     /// <summary>Whether τ is learned (default false).</summary>
     public bool LearnableTemperature { get; init; }
@@ -48,6 +54,24 @@ public sealed record SimClrSettings
 
     /// <summary>Smallest area fraction of the random resized crop, in (0, 1] (default 0.2).</summary>
     public double CropScaleMin { get; init; } = 0.2;
+
+    /// <summary>Largest area fraction of the random resized crop, in [<see cref="CropScaleMin"/>, 1] (default 1).</summary>
+    public double CropScaleMax { get; init; } = 1.0;
+
+    /// <summary>Strength of the brightness and contrast jitter (applied with probability 0.8), in [0, 1) (default 0.4; 0 turns it off).</summary>
+    public double Jitter { get; init; } = 0.4;
+
+    /// <summary>Largest shift in pixels of a random translation after the crop, ≥ 0 (default 0: none).</summary>
+    public int Translation { get; init; }
+
+    /// <summary>Standard deviation of Gaussian pixel noise added last, ≥ 0 (default 0: none).</summary>
+    public double Noise { get; init; }
+
+    /// <summary>
+    /// Side of the grid the encoder's last feature map is average-pooled to for the representation, ≥ 1 (default 1:
+    /// global average pooling); see <see cref="Models.ConvEncoder.Create"/>.
+    /// </summary>
+    public int RepresentationGrid { get; init; } = 1;
 
     /// <summary>Epochs of the non-parametric 2-D map of the representation; 0 skips the map (default 100).</summary>
     public int MapEpochs { get; init; } = 100;
@@ -77,13 +101,18 @@ public sealed record SimClrSettings
         if (!(Temperature > 0 && double.IsFinite(Temperature))) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature (--temperature) must be finite and > 0.");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate (--lr) must be finite and > 0.");
         if (!(CropScaleMin > 0 && CropScaleMin <= 1)) throw new ArgumentOutOfRangeException(nameof(CropScaleMin), CropScaleMin, "CropScaleMin (--crop-min) must lie in (0, 1].");
+        if (!(CropScaleMax >= CropScaleMin && CropScaleMax <= 1)) throw new ArgumentOutOfRangeException(nameof(CropScaleMax), CropScaleMax, "CropScaleMax (--crop-max) must lie in [CropScaleMin, 1].");
+        if (!(Jitter >= 0 && Jitter < 1)) throw new ArgumentOutOfRangeException(nameof(Jitter), Jitter, "Jitter (--jitter) must lie in [0, 1).");
+        if (Translation < 0) throw new ArgumentOutOfRangeException(nameof(Translation), Translation, "Translation (--translate) must be ≥ 0.");
+        if (!(Noise >= 0 && double.IsFinite(Noise))) throw new ArgumentOutOfRangeException(nameof(Noise), Noise, "Noise (--noise) must be finite and ≥ 0.");
+        if (RepresentationGrid < 1) throw new ArgumentOutOfRangeException(nameof(RepresentationGrid), RepresentationGrid, "RepresentationGrid (--grid) must be ≥ 1.");
         if (MapEpochs < 0) throw new ArgumentOutOfRangeException(nameof(MapEpochs), MapEpochs, "MapEpochs (--map-epochs) must be ≥ 0.");
     }
 
     /// <summary>
     /// Parses <c>--data DIR --n N --test N --epochs E --batch-size B --channels 32,64,128 --projection P
     /// --loss infonce|infonce_alt --temperature T --learnable-temperature true|false --lr LR --crop-min S
-    /// --map-epochs E --out PATH|none --seed S --threads T</c> over the defaults.
+    /// --crop-max S --jitter J --translate PX --noise SD --grid G --map-epochs E --out PATH|none --seed S --threads T</c> over the defaults.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown option, a missing value or a value that does not parse (the message names the option).</exception>
     public static SimClrSettings Parse(ReadOnlySpan<string> args)
@@ -115,6 +144,11 @@ public sealed record SimClrSettings
                 "--learnable-temperature" => s with { LearnableTemperature = bool.TryParse(value, out bool b) ? b : throw new ArgumentException($"--learnable-temperature: '{value}' is not true or false.", nameof(args)) },
                 "--lr" => s with { LearningRate = Number(key, value) },
                 "--crop-min" => s with { CropScaleMin = Number(key, value) },
+                "--crop-max" => s with { CropScaleMax = Number(key, value) },
+                "--jitter" => s with { Jitter = Number(key, value) },
+                "--translate" => s with { Translation = Int(key, value) },
+                "--noise" => s with { Noise = Number(key, value) },
+                "--grid" => s with { RepresentationGrid = Int(key, value) },
                 "--map-epochs" => s with { MapEpochs = Int(key, value) },
                 "--out" => s with { Output = value == "none" ? null : value },
                 "--seed" => s with { Seed = Int(key, value) },
@@ -124,6 +158,19 @@ public sealed record SimClrSettings
         }
         s.Validate();
         return s;
+    }
+
+    /// <summary>
+    /// The augmentation of each view: random resized crop (<see cref="CropScaleMin"/> … <see cref="CropScaleMax"/>),
+    /// horizontal flip, then the optional translation, brightness/contrast jitter (probability 0.8) and noise.
+    /// </summary>
+    public AugmentationPipeline Augmentation()
+    {
+        var steps = new List<IImageAugmentation> { new RandomResizedCrop(CropScaleMin, CropScaleMax), new HorizontalFlip() };
+        if (Translation > 0) steps.Add(new RandomTranslation(Translation));
+        if (Jitter > 0) steps.Add(new RandomApply(new BrightnessContrastJitter(Jitter, Jitter), 0.8));
+        if (Noise > 0) steps.Add(new GaussianNoise(Noise));
+        return new AugmentationPipeline([.. steps]);
     }
 
     private static int Int(string key, string value) =>

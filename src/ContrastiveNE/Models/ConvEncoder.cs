@@ -59,8 +59,13 @@ public sealed class ConvEncoder
     /// <param name="projectionDimension">Width of the head's output, ≥ 1; default 128.</param>
     /// <param name="seed">Seed of the initialisation; layer i draws from seed + i.</param>
     /// <param name="threads">Threads of every layer (≤ 0: every processor).</param>
-    /// <exception cref="ArgumentException">No channels, a width below 1, or a projection dimension below 1.</exception>
-    public static ConvEncoder Create(ImageShape input, IReadOnlyList<int>? channels = null, int projectionDimension = 128, ulong seed = 0, int threads = 0)
+    /// <param name="representationGrid">
+    /// Side g of the grid the last feature map is average-pooled to (default 1: global average pooling). With g &gt; 1
+    /// the representation keeps coarse layout (which part of the image a feature fired in), C·g² values; the pooling
+    /// windows are PyTorch's adaptive average pooling windows when they are evenly spaced, as for 7 × 7 → 2 × 2.
+    /// </param>
+    /// <exception cref="ArgumentException">No channels, a width below 1, a projection dimension below 1, or a grid below 1 or larger than the last feature map.</exception>
+    public static ConvEncoder Create(ImageShape input, IReadOnlyList<int>? channels = null, int projectionDimension = 128, ulong seed = 0, int threads = 0, int representationGrid = 1)
     {
         channels ??= DefaultChannels;
         if (channels.Count == 0) throw new ArgumentException("The encoder needs at least one convolution block.", nameof(channels));
@@ -89,10 +94,37 @@ public sealed class ConvEncoder
                 shape = pool.OutputShape;
             }
         }
-        layers.Add(new GlobalAvgPool2d(shape));
+        int representation = shape.Channels;
+        if (representationGrid == 1)
+            layers.Add(new GlobalAvgPool2d(shape));
+        else
+        {
+            var pool = GridPool(shape, representationGrid);
+            layers.Add(pool);
+            representation = pool.OutputDimension;
+        }
         var backbone = new Sequential([.. layers]);
-        var head = ProjectionHead.Create(shape.Channels, shape.Channels, projectionDimension, seed + (ulong)channels.Count);
+        var head = ProjectionHead.Create(representation, shape.Channels, projectionDimension, seed + (ulong)channels.Count);
         return new ConvEncoder(backbone, head, largest!) { Threads = threads };
+    }
+
+    /// <summary>
+    /// Average pooling of an H × W map to g × g: windows of side ⌈H / g⌉ moved so that the first starts at the top and
+    /// the last ends at the bottom (overlapping by a row when H is not a multiple of g, as PyTorch's adaptive pooling).
+    /// </summary>
+    private static AvgPool2d GridPool(ImageShape shape, int representationGrid)
+    {
+        int grid = representationGrid;
+        int side = Math.Min(shape.Height, shape.Width);
+        if (grid < 1 || grid > side)
+            throw new ArgumentOutOfRangeException(nameof(representationGrid), grid, $"The representation grid must lie in 1 … {side}, the last feature map's side.");
+        if (shape.Height != shape.Width)
+            throw new ArgumentException($"A representation grid above 1 needs a square last feature map, not {shape.Height} × {shape.Width}.", nameof(representationGrid));
+        int kernel = (side + grid - 1) / grid;
+        int stride = grid == 1 ? kernel : (side - kernel) / (grid - 1);
+        if (stride < 1 || (side - kernel) % (grid - 1) != 0)
+            throw new ArgumentException($"A {side} × {side} map cannot be pooled to {grid} × {grid} by evenly spaced windows.", nameof(representationGrid));
+        return new AvgPool2d(shape, kernel, stride);
     }
 
     /// <summary>

@@ -25,6 +25,34 @@ public class ConvEncoderTests
     }
 
     [Fact]
+    public void RepresentationGrid_AveragesTheLastMapOverAdaptiveWindows()
+    {
+        // 1 × 28 × 28 → 7 × 7 last map; a 2 × 2 grid averages rows/columns 0…3 and 3…6 (PyTorch's adaptive windows).
+        var encoder = ConvEncoder.Create(new ImageShape(1, 28, 28), [4, 6, 8], projectionDimension: 5, seed: 6, representationGrid: 2);
+        Assert.Equal(8 * 4, encoder.RepresentationDimension);
+        Assert.Equal(32, encoder.Head.InputDimension);
+        Assert.Equal("AvgPool2d", encoder.Backbone.Layers[^1].GetType().Name);
+        float[] x = RandomValues(3 * 784, 45);
+        var map = new float[3 * 8 * 49];
+        var beforePool = new Sequential([.. encoder.Backbone.Layers.Take(encoder.Backbone.Layers.Count - 1)]);
+        beforePool.Forward(x, 3, map, training: false);
+        var representation = new float[3 * 32];
+        encoder.Encode(x, 3, representation);
+        int[] starts = [0, 3];
+        for (int n = 0; n < 3; n++)
+            for (int c = 0; c < 8; c++)
+                for (int gy = 0; gy < 2; gy++)
+                    for (int gx = 0; gx < 2; gx++)
+                    {
+                        double sum = 0;
+                        for (int y = starts[gy]; y < starts[gy] + 4; y++)
+                            for (int xx = starts[gx]; xx < starts[gx] + 4; xx++) sum += map[(n * 8 + c) * 49 + y * 7 + xx];
+                        Assert.Equal(sum / 16, representation[n * 32 + c * 4 + gy * 2 + gx], 5);
+                    }
+        Assert.Equal(8, ConvEncoder.Create(new ImageShape(1, 28, 28), [4, 6, 8], representationGrid: 1).RepresentationDimension);
+    }
+
+    [Fact]
     public void SmallEncoder_BackwardMatchesFiniteDifferences()
     {
         var encoder = ConvEncoder.Create(new ImageShape(2, 6, 6), [3, 4], projectionDimension: 3, seed: 2);
@@ -81,6 +109,10 @@ public class ConvEncoderTests
         Assert.Equal("channels", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(shape, [])).ParamName);
         Assert.Equal("channels", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(shape, [4, 0])).ParamName);
         Assert.Equal("projectionDimension", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(shape, projectionDimension: 0)).ParamName);
+        Assert.Equal("representationGrid", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(shape, [4, 8], representationGrid: 0)).ParamName);
+        Assert.Equal("representationGrid", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(shape, [4, 8], representationGrid: 5)).ParamName);
+        // 28 → 7 × 7 cannot be cut into 4 evenly spaced windows of side 2.
+        Assert.Equal("representationGrid", Assert.ThrowsAny<ArgumentException>(() => ConvEncoder.Create(new ImageShape(1, 28, 28), [4, 4, 4], representationGrid: 4)).ParamName);
         Assert.Equal("hiddenDimension", Assert.ThrowsAny<ArgumentException>(() => ProjectionHead.Create(3, 0, 2)).ParamName);
     }
 }
