@@ -10,9 +10,10 @@ namespace ContrastiveNE.Threading;
 /// The training loops make a few hundred short parallel calls per epoch (gather, loss, reduction, step). Through the
 /// thread pool each call cost tens of microseconds of hand-off, and idle pool threads spun on the very cores the
 /// caller needed, so a second thread bought almost nothing. Here the workers spin briefly for the next call (the
-/// gaps between a batch's calls are far shorter than a sleep and wake-up) and then block. Units are claimed from a
-/// shared counter, so which thread runs a unit varies, but the units themselves do not: the library's determinism
-/// rests on the units, never on the threads.
+/// gaps between a batch's calls are far shorter than a sleep and wake-up) and then block. Each participant first runs
+/// its own share of the units (the same unit indices on the same thread call after call, for cache locality) and then
+/// claims what is left, so which thread runs a unit can vary, but the units themselves do not: the library's
+/// determinism rests on the units, never on the threads.
 /// </remarks>
 internal sealed class WorkerTeam
 {
@@ -30,7 +31,8 @@ internal sealed class WorkerTeam
         Workers = workers;
         for (int w = 0; w < workers; w++)
         {
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"ContrastiveNE worker {w + 1}" };
+            int participant = w + 1;
+            var thread = new Thread(() => Loop(participant)) { IsBackground = true, Name = $"ContrastiveNE worker {participant}" };
             thread.Start();
         }
     }
@@ -56,7 +58,7 @@ internal sealed class WorkerTeam
             Interlocked.Increment(ref _generation);
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
-            job.Work();
+            job.Work(0);
             // Pure spinning first: a yield on a busy machine can hand the core to another process for a whole time
             // slice, while the last unit usually finishes within microseconds.
             long start = Stopwatch.GetTimestamp();
@@ -75,7 +77,7 @@ internal sealed class WorkerTeam
         }
     }
 
-    private void Loop()
+    private void Loop(int participant)
     {
         int seen = Volatile.Read(ref _generation);
         while (true)
@@ -99,7 +101,7 @@ internal sealed class WorkerTeam
             }
             seen = Volatile.Read(ref _generation);
             var job = Volatile.Read(ref _job);
-            if (job != null && Interlocked.Increment(ref job.Joined) <= job.Helpers) job.Work();
+            if (job != null && participant <= job.Helpers) job.Work(participant);
         }
     }
 
@@ -108,30 +110,37 @@ internal sealed class WorkerTeam
         public readonly Action<int> Body = body;
         public readonly int Helpers = helpers;
         public readonly int Count = count;
-        public int Next;
         public int Pending = count;
-        public int Joined;
         public ExceptionDispatchInfo? Error;
+        private readonly int[] _claimed = new int[count];
 
-        public void Work()
+        /// <summary>
+        /// Participant p (0 = the caller, w = worker w) first takes units p, p + P, p + 2P, … (P participants), so a
+        /// unit index meets the same thread call after call and finds its buffers in that core's cache; then it takes
+        /// whatever no one has claimed yet, so a late or descheduled worker delays nothing.
+        /// </summary>
+        public void Work(int participant)
         {
-            while (true)
+            int participants = Helpers + 1;
+            for (int unit = participant; unit < Count; unit += participants) Run(unit);
+            for (int unit = 0; unit < Count; unit++) Run(unit);
+        }
+
+        private void Run(int unit)
+        {
+            if (Volatile.Read(ref _claimed[unit]) != 0 || Interlocked.Exchange(ref _claimed[unit], 1) != 0) return;
+            if (Volatile.Read(ref Error) == null)
             {
-                int unit = Interlocked.Increment(ref Next) - 1;
-                if (unit >= Count) return;
-                if (Volatile.Read(ref Error) == null)
+                try
                 {
-                    try
-                    {
-                        Body(unit);
-                    }
-                    catch (Exception e)
-                    {
-                        Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null);
-                    }
+                    Body(unit);
                 }
-                Interlocked.Decrement(ref Pending);
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null);
+                }
             }
+            Interlocked.Decrement(ref Pending);
         }
     }
 }
