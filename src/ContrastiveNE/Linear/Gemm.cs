@@ -35,6 +35,29 @@ public static partial class Gemm
         float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc, int threads)
+        => Multiply(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, default, relu: false, default);
+
+    /// <summary>
+    /// As <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>,
+    /// then, in the same write-back, adds <paramref name="bias"/>[j] to column j (when not empty), applies max(·, 0)
+    /// (<paramref name="relu"/>) and zeroes every value whose entry of <paramref name="mask"/> (m × n, row stride ldc;
+    /// when not empty) is not positive: bit-identical to the product followed by those passes over C.
+    /// </summary>
+    internal static void Multiply(
+        Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads,
+        ReadOnlySpan<float> bias, bool relu, ReadOnlySpan<float> mask)
+        => Multiply(GemmPath.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, bias, relu, mask);
+
+    /// <summary>The fused product on a chosen kernel path (tests force each path).</summary>
+    internal static unsafe void Multiply(GemmPath path,
+        Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads,
+        ReadOnlySpan<float> bias, bool relu, ReadOnlySpan<float> mask)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -42,9 +65,15 @@ public static partial class Gemm
         CheckOperand(transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, a.Length, lda, nameof(a), nameof(lda));
         CheckOperand(transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, b.Length, ldb, nameof(b), nameof(ldb));
         CheckOperand(m, n, c.Length, ldc, nameof(c), nameof(ldc));
+        if (!bias.IsEmpty && bias.Length < n)
+            throw new ArgumentException($"The bias holds {bias.Length} values; C has {n} columns.", nameof(bias));
+        if (!mask.IsEmpty) CheckOperand(m, n, mask.Length, ldc, nameof(mask), nameof(ldc));
         if (m == 0 || n == 0) return;
-        fixed (float* pa = a, pb = b, pc = c)
-            MultiplyUnchecked(GemmGeometry.For(path), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
+        fixed (float* pa = a, pb = b, pc = c, pBias = bias, pMask = mask)
+        {
+            var epilogue = new GemmEpilogue(bias.IsEmpty ? null : pBias, relu, mask.IsEmpty ? null : pMask, ldc);
+            MultiplyUnchecked(GemmGeometry.For(path), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads, epilogue);
+        }
     }
 
     private static void CheckOperand(int rows, int cols, int length, int ld, string name, string ldName)
@@ -58,11 +87,13 @@ public static partial class Gemm
 
     private static unsafe void MultiplyUnchecked(GemmGeometry g,
         Transpose transA, Transpose transB, int m, int n, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads, GemmEpilogue epilogue)
     {
         if (k == 0 || alpha == 0)
         {
             ScaleC(m, n, beta, c, ldc);
+            if (epilogue.Active)
+                for (int i = 0; i < m; i++) epilogue.ApplyRow(c + i * ldc, i, n);
             return;
         }
         int mTiles = (m + g.Mc - 1) / g.Mc;
@@ -72,7 +103,7 @@ public static partial class Gemm
         int nTiles = (n + unitWidth - 1) / unitWidth;
         if (k >= 2 * SplitKChunk && k > SplitKRatio * Math.Max(m, n))
         {
-            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, epilogue);
             return;
         }
         int kc = GemmGeometry.KcFor(k), nr = g.Nr;
@@ -105,7 +136,7 @@ public static partial class Gemm
                 {
                     int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
                     RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
-                        alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN);
+                        alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN, epilogue);
                 });
             }
         }
@@ -134,7 +165,7 @@ public static partial class Gemm
     /// narrow column block.
     /// </summary>
     private static unsafe void MultiplySplitK(GemmGeometry g, Transpose transA, Transpose transB, int m, int n, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads, GemmEpilogue epilogue)
     {
         long mn = (long)m * n;
         int chunk = SplitKChunk;
@@ -154,7 +185,7 @@ public static partial class Gemm
                     int i0 = tile / nTiles * g.Mc, j0 = tile % nTiles * unitWidth;
                     int p0 = ch * chunk, kLen = Math.Min(chunk, k - p0);
                     RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), kLen,
-                        1f, (float*)pa + p0 * aStep, lda, (float*)pb + p0 * bStep, ldb, 0f, (float*)pPartial + ch * mn, n, null, 0);
+                        1f, (float*)pa + p0 * aStep, lda, (float*)pb + p0 * bStep, ldb, 0f, (float*)pPartial + ch * mn, n, null, 0, default);
                 });
                 Parallelism.ForRanges(m, 16, threads, (r0, r1) =>
                 {
@@ -173,6 +204,7 @@ public static partial class Gemm
                             TensorPrimitives.Multiply(row, beta, row);
                             TensorPrimitives.MultiplyAdd(sum, alpha, row, row);
                         }
+                        if (epilogue.Active) epilogue.ApplyRow((float*)pc + i * ldc, i, n);
                     }
                 });
             }
@@ -189,7 +221,7 @@ public static partial class Gemm
     /// <summary>Computes the block C[i0 … i0+mc, j0 … j0+w] completely, k-block by k-block.</summary>
     private static unsafe void RunUnit(GemmGeometry g, Transpose transA, Transpose transB,
         int i0, int mc, int j0, int w, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN)
+        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN, GemmEpilogue epilogue)
     {
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
@@ -205,17 +237,20 @@ public static partial class Gemm
             if (prepacked == null) GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
             if (fullRows < mc)
                 GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, edge);
-            // Later k-blocks add to what the first one wrote.
+            // Later k-blocks add to what the first one wrote; the last one finishes the values (the epilogue).
             float betaBlock = p0 == 0 ? beta : 1f;
+            bool last = p0 + kc >= k;
             for (int jr = 0; jr < w; jr += nr)
             {
                 float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < fullRows; ir += mr)
-                    GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
+                    GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock,
+                        last ? epilogue.At(i0 + ir, j0 + jr) : default);
                 if (fullRows < mc)
-                    GemmKernels.Tile(g.Path, kc, edge, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock);
+                    GemmKernels.Tile(g.Path, kc, edge, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock,
+                        last ? epilogue.At(i0 + fullRows, j0 + jr) : default);
             }
         }
     }

@@ -107,7 +107,20 @@ public sealed class Linear : ILayer
     }
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        Backward(outputGradient, inputGradient, maskByInput: false);
+
+    /// <summary>
+    /// Backward pass whose input gradient is also passed back through the rectifier that produced this layer's input
+    /// (used by <see cref="Sequential"/> for a <see cref="Relu"/> followed by a linear layer): dX is kept where the
+    /// retained input is positive and zeroed elsewhere, as the GEMM writes it — the same values as this layer's
+    /// backward followed by the rectifier's, without the rectifier's pass over dX. The rectifier's mask
+    /// (its input &gt; 0) equals its output &gt; 0, and its output is this layer's input.
+    /// </summary>
+    internal void BackwardThroughRelu(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        Backward(outputGradient, inputGradient, maskByInput: true);
+
+    private void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool maskByInput)
     {
         if (_rows < 0) throw new InvalidOperationException("Backward needs a training forward pass first.");
         int rows = _rows, inDim = InputDimension, outDim = OutputDimension;
@@ -130,7 +143,8 @@ public sealed class Linear : ILayer
         // dX = dY·W (rows × in).
         if (!inputGradient.IsEmpty)
             Gemm.Multiply(Transpose.No, Transpose.No, rows, inDim, outDim, 1f, dY, outDim,
-                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads);
+                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads,
+                default, relu: false, maskByInput ? _input.Span[..(rows * inDim)] : default);
     }
 
     /// <summary>
@@ -155,12 +169,13 @@ public sealed class Linear : ILayer
     private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output, bool relu = false)
     {
         if (rows == 0) return;
-        // Y = X·Wᵀ (β = 0), then the bias (and the rectifier) in one pass. The bias is added after the whole product,
-        // so a row's value does not depend on whether the rectifier is fused.
+        // Y = X·Wᵀ (β = 0); the bias (and the rectifier) are applied as the GEMM writes each finished value, which
+        // saves two passes over Y. The bias is added after the whole product, so a row's value does not depend on
+        // whether the rectifier is fused.
         var y = output[..(rows * OutputDimension)];
         Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
-            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads);
-        LayerKernels.AddBias(y, _bias.Value, rows, relu, Threads);
+            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads,
+            _bias.Value, relu, default);
     }
 
     private void CheckShapes(int inputLength, int rows, int outputLength)

@@ -122,12 +122,18 @@ public sealed class Sequential : ILayer
         if (outputGradient.Length < rows * OutputDimension)
             throw new ArgumentException($"The output gradient holds {outputGradient.Length} values; {rows} rows × {OutputDimension} need {rows * OutputDimension}.", nameof(outputGradient));
         ReadOnlySpan<float> current = outputGradient;
+        int buffer = 0;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             var layer = _layers[l];
-            // Gradients ping-pong between two buffers: layer l reads what layer l + 1 wrote.
-            Span<float> next = l == 0 ? inputGradient : GradientBuffer(l, rows * layer.InputDimension);
-            layer.Backward(current, next);
+            // A linear layer whose input came out of a rectifier applies the rectifier's mask as it writes its input
+            // gradient, so the rectifier's own pass is skipped.
+            bool throughRelu = l >= 1 && layer is Linear && _layers[l - 1] is Relu;
+            if (throughRelu) l--;
+            // Gradients ping-pong between two buffers: each step reads what the previous one wrote.
+            Span<float> next = l == 0 ? inputGradient : GradientBuffer(buffer ^= 1, rows * _layers[l].InputDimension);
+            if (throughRelu) ((Linear)layer).BackwardThroughRelu(current, next);
+            else layer.Backward(current, next);
             current = next;
         }
     }
@@ -135,9 +141,9 @@ public sealed class Sequential : ILayer
     /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
     private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;
 
-    private Span<float> GradientBuffer(int layer, int length)
+    private Span<float> GradientBuffer(int which, int length)
     {
-        ref float[] buffer = ref (layer & 1) == 0 ? ref _gradientA : ref _gradientB;
+        ref float[] buffer = ref which == 0 ? ref _gradientA : ref _gradientB;
         if (buffer.Length < length) buffer = new float[length];
         return buffer.AsSpan(0, length);
     }

@@ -68,6 +68,38 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void FusedEpilogueEqualsTheProductFollowedByItsPasses(int pathCode)
+    {
+        // Bias, rectifier and mask applied in the write-back must give exactly (bit for bit) the values of the plain
+        // product followed by those element-wise passes, on full and edge tiles, several k-blocks, split k and k = 0.
+        var path = (GemmPath)pathCode;
+        var rng = Xoshiro256.Create(14, 0);
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (9, 33, 17), (130, 100, 300), (37, 2, 100), (20, 70, 8300), (5, 6, 0) })
+            foreach (var (ta, tb) in new[] { (Transpose.No, Transpose.Yes), (Transpose.No, Transpose.No), (Transpose.Yes, Transpose.No) })
+                foreach (var (relu, masked, beta) in new[] { (true, false, 0f), (false, true, 0f), (true, true, 0.5f), (false, false, 1f) })
+                {
+                    int lda = ta == Transpose.No ? k : m, ldb = tb == Transpose.No ? n : k, ldc = n + 2;
+                    float[] a = Random(ref rng, Math.Max(1, (ta == Transpose.No ? m : k) * lda));
+                    float[] b = Random(ref rng, Math.Max(1, (tb == Transpose.No ? k : n) * ldb));
+                    float[] bias = Random(ref rng, n), c0 = Random(ref rng, m * ldc), mask = Random(ref rng, m * ldc);
+                    for (int i = 0; i < mask.Length; i += 7) mask[i] = 0; // exactly zero: the derivative there is 0
+                    float[] expected = (float[])c0.Clone(), fused = (float[])c0.Clone();
+                    Gemm.Multiply(path, ta, tb, m, n, k, 0.75f, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, expected, ldc, 1);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                        {
+                            float v = expected[i * ldc + j] + bias[j];
+                            if (relu) v = MathF.Max(v, 0);
+                            if (masked && !(mask[i * ldc + j] > 0)) v = 0;
+                            expected[i * ldc + j] = v;
+                        }
+                    Gemm.Multiply(path, ta, tb, m, n, k, 0.75f, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, fused, ldc, 2, bias, relu, masked ? mask : default);
+                    Assert.True(expected.AsSpan().SequenceEqual(fused), $"{path} {ta}/{tb} {m}×{n}×{k} relu={relu} mask={masked} β={beta}");
+                }
+    }
+
     [Fact]
     public void RejectsShortSpansAndSmallStridesNamingTheParameter()
     {
@@ -76,6 +108,8 @@ public class GemmTests
         Assert.Equal("b", Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 3, 1f, x, 3, new float[5], 2, 0f, x, 2)).ParamName);
         Assert.Equal("c", Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 2, 4, 3, 1f, x, 3, new float[12], 4, 0f, x, 4)).ParamName);
         Assert.Equal("m", Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(Transpose.No, Transpose.No, -1, 2, 3, 1f, x, 3, x, 2, 0f, x, 2)).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 3, 1f, x, 3, x, 2, 0f, new float[4], 2, 1, new float[1], false, default)).ParamName);
+        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 2, 2, 3, 1f, x, 3, x, 2, 0f, new float[4], 2, 1, default, false, new float[3])).ParamName);
     }
 
     private static void CheckCase(GemmPath path, ref Xoshiro256 rng, Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta, int pad, int threads)
