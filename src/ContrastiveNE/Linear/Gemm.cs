@@ -226,7 +226,13 @@ public static partial class Gemm
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
         float* packedB = prepacked != null ? null : GemmPacking.BufferB(kcMax * wPadded);
-        float* edge = GemmPacking.BufferA(kcMax * mr);
+        // A transposed (the weight gradient's dYᵀ) would be read one scalar per row from a different stored row at
+        // every step of k, each step a new cache line; packing the unit's rows into MR-wide panels once per k-block
+        // makes every tile stream its A panel contiguously. A not transposed streams each of its MR rows already,
+        // so only a short last panel is packed (to pad it with zero rows).
+        bool packA = transA == Transpose.Yes;
+        int panels = (mc + mr - 1) / mr;
+        float* packedA = GemmPacking.BufferA((packA ? panels : 1) * kcMax * mr);
         nint rs = transA == Transpose.No ? lda : 1, cs = transA == Transpose.No ? 1 : lda;
         int fullRows = mc / mr * mr;
         for (int p0 = 0; p0 < k; p0 += kcMax)
@@ -235,8 +241,11 @@ public static partial class Gemm
             // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
             float* strips = prepacked != null ? prepacked + (nint)p0 * paddedN + (nint)(j0 / nr) * kc * nr : packedB;
             if (prepacked == null) GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
-            if (fullRows < mc)
-                GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, edge);
+            if (packA)
+                GemmPacking.PackTransposedA(a + i0 + p0 * lda, lda, mc, kc, mr, packedA);
+            else if (fullRows < mc)
+                GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, packedA);
+            float* edge = packA ? packedA + (nint)(fullRows / mr) * kc * mr : packedA;
             // Later k-blocks add to what the first one wrote; the last one finishes the values (the epilogue).
             float betaBlock = p0 == 0 ? beta : 1f;
             bool last = p0 + kc >= k;
@@ -246,8 +255,13 @@ public static partial class Gemm
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < fullRows; ir += mr)
-                    GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock,
-                        last ? epilogue.At(i0 + ir, j0 + jr) : default);
+                {
+                    var e = last ? epilogue.At(i0 + ir, j0 + jr) : default;
+                    if (packA)
+                        GemmKernels.Tile(g.Path, kc, packedA + (nint)(ir / mr) * kc * mr, 1, mr, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock, e);
+                    else
+                        GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock, e);
+                }
                 if (fullRows < mc)
                     GemmKernels.Tile(g.Path, kc, edge, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock,
                         last ? epilogue.At(i0 + fullRows, j0 + jr) : default);
