@@ -92,6 +92,29 @@ public sealed class Sequential : ILayer
     public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
     {
         CheckShapes(input.Length, rows, output.Length);
+        ForwardRetained(input, default, rows, output);
+    }
+
+    /// <summary>Whether the chain can read its input rows in place through a row index (its first layer is linear).</summary>
+    internal bool ReadsIndexedRows => _layers[0] is Linear;
+
+    /// <summary>
+    /// Training forward pass of the rows <paramref name="rowIndex"/>[0 … rows) of <paramref name="table"/> (a matrix of
+    /// <see cref="InputDimension"/> columns), read in place by the first (linear) layer instead of gathered first: the
+    /// same values, without writing and re-reading a gathered copy. Table and index must stay unchanged until the
+    /// backward pass has run.
+    /// </summary>
+    internal void ForwardRetainedRows(ReadOnlyMemory<float> table, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
+    {
+        if (!ReadsIndexedRows) throw new InvalidOperationException("Only a chain whose first layer is linear reads indexed rows.");
+        CheckShapes(0, 0, output.Length);
+        if (output.Length < (long)rows * OutputDimension)
+            throw new ArgumentException($"The output holds {output.Length} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", nameof(output));
+        ForwardRetained(table, rowIndex, rows, output);
+    }
+
+    private void ForwardRetained(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
+    {
         ReadOnlyMemory<float> current = input;
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -102,13 +125,12 @@ public sealed class Sequential : ILayer
             // rectifier share one buffer and one pass).
             Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
             Span<float> target = last ? output : next.Span;
-            if (FusesRelu(l))
-            {
-                ((Linear)layer).ForwardRetainedRelu(current, rows, target);
-                ((Relu)_layers[++l]).RetainOutput(next, rows);
-            }
+            bool fuse = FusesRelu(l);
+            if (l == 0 && !rowIndex.IsEmpty) ((Linear)layer).ForwardRetainedRows(current, rowIndex, rows, target, relu: fuse);
+            else if (fuse) ((Linear)layer).ForwardRetainedRelu(current, rows, target);
             else if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
             else layer.Forward(current.Span, rows, target, training: true);
+            if (fuse) ((Relu)_layers[++l]).RetainOutput(next, rows);
             current = next;
         }
         _rows = rows;
