@@ -257,13 +257,7 @@ public static partial class Gemm
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
         float* packedB = prepacked != null ? null : GemmPacking.BufferB(kcMax * wPadded);
-        // A transposed (the weight gradient's dYᵀ) would be read one scalar per row from a different stored row at
-        // every step of k, each step a new cache line; packing the unit's rows into MR-wide panels once per k-block
-        // makes every tile stream its A panel contiguously. A not transposed streams each of its MR rows already,
-        // so only a short last panel is packed (to pad it with zero rows).
-        bool packA = transA == Transpose.Yes;
-        int panels = (mc + mr - 1) / mr;
-        float* packedA = GemmPacking.BufferA((packA ? panels : 1) * kcMax * mr);
+        float* edge = GemmPacking.BufferA(kcMax * mr);
         nint rs = transA == Transpose.No ? lda : 1, cs = transA == Transpose.No ? 1 : lda;
         int fullRows = mc / mr * mr;
         for (int p0 = 0; p0 < k; p0 += kcMax)
@@ -272,12 +266,9 @@ public static partial class Gemm
             // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
             float* strips = prepacked != null ? prepacked + (nint)p0 * paddedN + (nint)(j0 / nr) * kc * nr : packedB;
             if (prepacked == null) GemmPacking.PackB(transB, b, bRows, ldb, p0, kc, j0, w, nr, packedB);
-            if (packA)
-                GemmPacking.PackTransposedA(a + i0 + p0 * lda, lda, mc, kc, mr, packedA);
-            else if (fullRows < mc)
+            if (fullRows < mc)
                 GemmPacking.PackEdgeA(aRows == null ? a + (i0 + fullRows) * rs + p0 * cs : a + p0, aRows == null ? null : aRows + i0 + fullRows,
-                    rs, cs, mc - fullRows, kc, mr, packedA);
-            float* edge = packA ? packedA + (nint)(fullRows / mr) * kc * mr : packedA;
+                    rs, cs, mc - fullRows, kc, mr, edge);
             // Later k-blocks add to what the first one wrote; the last one finishes the values (the epilogue).
             float betaBlock = p0 == 0 ? beta : 1f;
             bool last = p0 + kc >= k;
@@ -286,19 +277,22 @@ public static partial class Gemm
                 float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
+                // The epilogue runs on each finished tile while it is still in L1 (kept out of the register kernels,
+                // whose code it would otherwise worsen).
+                bool finish = last && epilogue.Active;
                 for (int ir = 0; ir < fullRows; ir += mr)
                 {
-                    var e = last ? epilogue.At(i0 + ir, j0 + jr) : default;
-                    if (packA)
-                        GemmKernels.Tile(g.Path, kc, packedA + (nint)(ir / mr) * kc * mr, null, 1, mr, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock, e);
-                    else if (aRows != null)
-                        GemmKernels.Tile(g.Path, kc, a + p0, aRows + i0 + ir, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock, e);
+                    if (aRows != null)
+                        GemmKernels.Tile(g.Path, kc, a + p0, aRows + i0 + ir, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
                     else
-                        GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, null, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock, e);
+                        GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, null, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
+                    if (finish) epilogue.At(i0 + ir, j0 + jr).ApplyTile(cCol + ir * ldc, ldc, mr, nrHere);
                 }
                 if (fullRows < mc)
-                    GemmKernels.Tile(g.Path, kc, edge, null, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock,
-                        last ? epilogue.At(i0 + fullRows, j0 + jr) : default);
+                {
+                    GemmKernels.Tile(g.Path, kc, edge, null, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock);
+                    if (finish) epilogue.At(i0 + fullRows, j0 + jr).ApplyTile(cCol + fullRows * ldc, ldc, mc - fullRows, nrHere);
+                }
             }
         }
     }

@@ -14,20 +14,20 @@ internal static unsafe class GemmKernels
 {
     /// <summary>Runs the tile kernel of <paramref name="path"/> (a resolved path) for one tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(GemmPath path, int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    public static void Tile(GemmPath path, int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         switch (path)
         {
             case GemmPath.Vector512:
                 // A strip at most 16 wide (n's remainder) wastes half the work on the 32-wide tile.
-                if (nr > 16) Tile8x32(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta, e);
-                else Tile8x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta, e);
+                if (nr > 16) Tile8x32(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
+                else Tile8x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
             case GemmPath.Vector256:
-                Tile6x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta, e);
+                Tile6x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
             default:
-                TileScalar(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta, e);
+                TileScalar(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
         }
     }
@@ -37,7 +37,7 @@ internal static unsafe class GemmKernels
     private static float* Row(float* a, int* rows, nint rs, int i) => rows == null ? a + i * rs : a + rows[i] * rs;
 
     /// <summary>8 × 32 tile on Vector512 (B strips packed 32 wide).</summary>
-    private static void Tile8x32(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    private static void Tile8x32(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* a0 = Row(a, rows, rs, 0);
         float* a1 = Row(a, rows, rs, 1);
@@ -87,14 +87,14 @@ internal static unsafe class GemmKernels
         }
         if (mr == 8 && nr == 32)
         {
-            Store512(c + 0 * ldc, c00, c01, alpha, beta, e, 0);
-            Store512(c + 1 * ldc, c10, c11, alpha, beta, e, 1);
-            Store512(c + 2 * ldc, c20, c21, alpha, beta, e, 2);
-            Store512(c + 3 * ldc, c30, c31, alpha, beta, e, 3);
-            Store512(c + 4 * ldc, c40, c41, alpha, beta, e, 4);
-            Store512(c + 5 * ldc, c50, c51, alpha, beta, e, 5);
-            Store512(c + 6 * ldc, c60, c61, alpha, beta, e, 6);
-            Store512(c + 7 * ldc, c70, c71, alpha, beta, e, 7);
+            Store512(c + 0 * ldc, c00, c01, alpha, beta);
+            Store512(c + 1 * ldc, c10, c11, alpha, beta);
+            Store512(c + 2 * ldc, c20, c21, alpha, beta);
+            Store512(c + 3 * ldc, c30, c31, alpha, beta);
+            Store512(c + 4 * ldc, c40, c41, alpha, beta);
+            Store512(c + 5 * ldc, c50, c51, alpha, beta);
+            Store512(c + 6 * ldc, c60, c61, alpha, beta);
+            Store512(c + 7 * ldc, c70, c71, alpha, beta);
             return;
         }
         float* tile = stackalloc float[256];
@@ -114,11 +114,11 @@ internal static unsafe class GemmKernels
         c61.Store(tile + 208);
         c70.Store(tile + 224);
         c71.Store(tile + 240);
-        MergeTile(tile, 32, c, ldc, mr, nr, alpha, beta, e);
+        MergeTile(tile, 32, c, ldc, mr, nr, alpha, beta);
     }
 
     /// <summary>8 × 16 tile on Vector512 (B strips packed 32 wide).</summary>
-    private static void Tile8x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    private static void Tile8x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* a0 = Row(a, rows, rs, 0);
         float* a1 = Row(a, rows, rs, 1);
@@ -159,14 +159,14 @@ internal static unsafe class GemmKernels
         }
         if (mr == 8 && nr == 16)
         {
-            Store512(c + 0 * ldc, c00, alpha, beta, e, 0);
-            Store512(c + 1 * ldc, c10, alpha, beta, e, 1);
-            Store512(c + 2 * ldc, c20, alpha, beta, e, 2);
-            Store512(c + 3 * ldc, c30, alpha, beta, e, 3);
-            Store512(c + 4 * ldc, c40, alpha, beta, e, 4);
-            Store512(c + 5 * ldc, c50, alpha, beta, e, 5);
-            Store512(c + 6 * ldc, c60, alpha, beta, e, 6);
-            Store512(c + 7 * ldc, c70, alpha, beta, e, 7);
+            Store512(c + 0 * ldc, c00, alpha, beta);
+            Store512(c + 1 * ldc, c10, alpha, beta);
+            Store512(c + 2 * ldc, c20, alpha, beta);
+            Store512(c + 3 * ldc, c30, alpha, beta);
+            Store512(c + 4 * ldc, c40, alpha, beta);
+            Store512(c + 5 * ldc, c50, alpha, beta);
+            Store512(c + 6 * ldc, c60, alpha, beta);
+            Store512(c + 7 * ldc, c70, alpha, beta);
             return;
         }
         float* tile = stackalloc float[128];
@@ -178,11 +178,11 @@ internal static unsafe class GemmKernels
         c50.Store(tile + 80);
         c60.Store(tile + 96);
         c70.Store(tile + 112);
-        MergeTile(tile, 16, c, ldc, mr, nr, alpha, beta, e);
+        MergeTile(tile, 16, c, ldc, mr, nr, alpha, beta);
     }
 
     /// <summary>6 × 16 tile on Vector256 (B strips packed 16 wide).</summary>
-    private static void Tile6x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    private static void Tile6x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* a0 = Row(a, rows, rs, 0);
         float* a1 = Row(a, rows, rs, 1);
@@ -233,11 +233,11 @@ internal static unsafe class GemmKernels
         c41.Store(tile + 72);
         c50.Store(tile + 80);
         c51.Store(tile + 88);
-        MergeTile(tile, 16, c, ldc, mr, nr, alpha, beta, e);
+        MergeTile(tile, 16, c, ldc, mr, nr, alpha, beta);
     }
 
     /// <summary>4 × 4 tile in scalar code, the fallback without vector hardware (B strips packed 4 wide).</summary>
-    private static void TileScalar(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    private static void TileScalar(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* tile = stackalloc float[16];
         for (int t = 0; t < 16; t++) tile[t] = 0;
@@ -254,68 +254,47 @@ internal static unsafe class GemmKernels
                 row[3] = MathF.FusedMultiplyAdd(x, b[3], row[3]);
             }
         }
-        MergeTile(tile, 4, c, ldc, mr, nr, alpha, beta, e);
+        MergeTile(tile, 4, c, ldc, mr, nr, alpha, beta);
     }
 
-    /// <summary>
-    /// Writes one full row of a 32-wide tile: α·acc, or α·acc + β·C when β ≠ 0 (β = 0 never reads C, so NaN there is
-    /// ignored), then the epilogue (tile row <paramref name="i"/>) when one is given.
-    /// </summary>
+    /// <summary>Writes one full row of a 32-wide tile: α·acc, or α·acc + β·C when β ≠ 0 (β = 0 never reads C, so NaN there is ignored).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> lo, Vector512<float> hi, float alpha, float beta, in GemmEpilogue e, nint i)
+    private static void Store512(float* c, Vector512<float> lo, Vector512<float> hi, float alpha, float beta)
     {
-        Vector512<float> v0 = lo * alpha, v1 = hi * alpha;
-        if (beta != 0)
+        if (beta == 0)
         {
-            v0 += Vector512.Load(c) * beta;
-            v1 += Vector512.Load(c + 16) * beta;
+            (lo * alpha).Store(c);
+            (hi * alpha).Store(c + 16);
         }
-        if (e.Active)
+        else
         {
-            v0 = Finish(v0, e, i, 0);
-            v1 = Finish(v1, e, i, 16);
+            (lo * alpha + Vector512.Load(c) * beta).Store(c);
+            (hi * alpha + Vector512.Load(c + 16) * beta).Store(c + 16);
         }
-        v0.Store(c);
-        v1.Store(c + 16);
     }
 
     /// <summary>Writes one full row of a 16-wide tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> v, float alpha, float beta, in GemmEpilogue e, nint i)
+    private static void Store512(float* c, Vector512<float> v, float alpha, float beta)
     {
-        v *= alpha;
-        if (beta != 0) v += Vector512.Load(c) * beta;
-        if (e.Active) v = Finish(v, e, i, 0);
-        v.Store(c);
-    }
-
-    /// <summary>The epilogue on 16 values of tile row <paramref name="i"/> from column <paramref name="j"/>: the same operations as <see cref="GemmEpilogue.Apply"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish(Vector512<float> v, in GemmEpilogue e, nint i, nint j)
-    {
-        if (e.Bias != null) v += Vector512.Load(e.Bias + j);
-        if (e.Relu) v = Vector512.Max(v, Vector512<float>.Zero);
-        if (e.Mask != null) v &= Vector512.GreaterThan(Vector512.Load(e.Mask + i * e.MaskStride + j), Vector512<float>.Zero);
-        return v;
+        if (beta == 0) (v * alpha).Store(c);
+        else (v * alpha + Vector512.Load(c) * beta).Store(c);
     }
 
     /// <summary>
-    /// Merges the valid mr × nr corner of a spilled tile into C, with the same operations (α·acc, then + β·C, then
-    /// the epilogue) as the vector stores so a value does not depend on which store wrote it.
+    /// Merges the valid mr × nr corner of a spilled tile into C, with the same operations (α·acc, then + β·C) as
+    /// the vector stores so a value does not depend on which store wrote it.
     /// </summary>
-    private static void MergeTile(float* tile, int tileStride, float* c, nint ldc, int mr, int nr, float alpha, float beta, in GemmEpilogue e)
+    private static void MergeTile(float* tile, int tileStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        bool finish = e.Active;
         for (int i = 0; i < mr; i++)
         {
             float* src = tile + i * tileStride;
             float* dst = c + i * ldc;
-            for (int j = 0; j < nr; j++)
-            {
-                float v = src[j] * alpha;
-                if (beta != 0) v += dst[j] * beta;
-                dst[j] = finish ? e.Apply(v, i, j) : v;
-            }
+            if (beta == 0)
+                for (int j = 0; j < nr; j++) dst[j] = src[j] * alpha;
+            else
+                for (int j = 0; j < nr; j++) dst[j] = src[j] * alpha + dst[j] * beta;
         }
     }
 }

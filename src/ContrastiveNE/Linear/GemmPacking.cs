@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace ContrastiveNE.Linear;
 
@@ -62,33 +61,6 @@ internal static unsafe class GemmPacking
                 }
                 for (int jj = width; jj < nr; jj++)
                     for (int p = 0; p < kc; p++) strip[p * nr + jj] = 0;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packs <paramref name="rows"/> rows of a transposed A — element (i, p) stored at a[i + p·lda] — into
-    /// ⌈rows / mr⌉ panels of kc × mr values (panel q at dst + q·kc·mr, rows past the last zero): the layout of
-    /// <see cref="PackEdgeA"/> for every panel. Reads each stored row of A contiguously.
-    /// </summary>
-    public static void PackTransposedA(float* a, nint lda, int rows, int kc, int mr, float* dst)
-    {
-        int panels = (rows + mr - 1) / mr;
-        bool vector = mr == Vector256<float>.Count && Vector256.IsHardwareAccelerated;
-        for (int p = 0; p < kc; p++)
-        {
-            float* src = a + p * lda;
-            for (int q = 0; q < panels; q++)
-            {
-                float* col = dst + (nint)q * kc * mr + p * mr;
-                int here = Math.Min(mr, rows - q * mr);
-                if (vector && here == mr)
-                {
-                    Vector256.Load(src + q * mr).Store(col);
-                    continue;
-                }
-                for (int i = 0; i < here; i++) col[i] = src[q * mr + i];
-                for (int i = here; i < mr; i++) col[i] = 0;
             }
         }
     }

@@ -68,7 +68,7 @@ internal sealed unsafe class PackedRightOperand : IDisposable
                 float* strip = block + (nint)((j0 + jr) / nr) * kcp * nr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < rows; ir += mr)
-                    GemmKernels.Tile(_geometry.Path, kcp, a + ir * lda + p0, null, lda, 1, strip, c + ir * ldc + jr, ldc, mr, nrHere, alpha, beta, default);
+                    GemmKernels.Tile(_geometry.Path, kcp, a + ir * lda + p0, null, lda, 1, strip, c + ir * ldc + jr, ldc, mr, nrHere, alpha, beta);
             }
         }
     }
