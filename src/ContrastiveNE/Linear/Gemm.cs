@@ -39,7 +39,7 @@ public static partial class Gemm
 
     /// <summary>
     /// As <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>,
-    /// then, in the same write-back, adds <paramref name="bias"/>[j] to column j (when not empty), applies max(·, 0)
+    /// then, on each finished (L1-resident) tile, adds <paramref name="bias"/>[j] to column j (when not empty), applies max(·, 0)
     /// (<paramref name="relu"/>) and zeroes every value whose entry of <paramref name="mask"/> (m × n, row stride ldc;
     /// when not empty) is not positive: bit-identical to the product followed by those passes over C.
     /// A non-empty <paramref name="aRows"/> (A not transposed) makes row i of A the stored row aRows[i] of

@@ -5,7 +5,7 @@ namespace ContrastiveNE.Models;
 
 /// <summary>
 /// The element-wise and row-reduction kernels of the layers (ReLU and its derivative, column sums; the bias and the
-/// fused rectifier of a linear layer run in the GEMM's write-back, see <c>GemmEpilogue</c>).
+/// fused rectifier of a linear layer run on the GEMM's finished tiles, see <c>GemmEpilogue</c>).
 /// Work is split into fixed ranges of rows (or elements) independent of the thread count, and every reduction is
 /// combined in a fixed order, so results are bit-identical at any thread count.
 /// </summary>

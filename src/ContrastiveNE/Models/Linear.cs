@@ -115,7 +115,7 @@ public sealed class Linear : ILayer
     /// <summary>
     /// Backward pass whose input gradient is also passed back through the rectifier that produced this layer's input
     /// (used by <see cref="Sequential"/> for a <see cref="Relu"/> followed by a linear layer): dX is kept where the
-    /// retained input is positive and zeroed elsewhere, as the GEMM writes it — the same values as this layer's
+    /// retained input is positive and zeroed elsewhere, on each finished tile of the GEMM — the same values as this layer's
     /// backward followed by the rectifier's, without the rectifier's pass over dX. The rectifier's mask
     /// (its input &gt; 0) equals its output &gt; 0, and its output is this layer's input.
     /// </summary>
@@ -200,7 +200,7 @@ public sealed class Linear : ILayer
     private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output, bool relu = false)
     {
         if (rows == 0) return;
-        // Y = X·Wᵀ (β = 0); the bias (and the rectifier) are applied as the GEMM writes each finished value, which
+        // Y = X·Wᵀ (β = 0); the bias (and the rectifier) are applied to each finished tile while it is in L1, which
         // saves two passes over Y. The bias is added after the whole product, so a row's value does not depend on
         // whether the rectifier is fused.
         var y = output[..(rows * OutputDimension)];

@@ -149,7 +149,7 @@ public sealed class Sequential : ILayer
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             var layer = _layers[l];
-            // A linear layer whose input came out of a rectifier applies the rectifier's mask as it writes its input
+            // A linear layer whose input came out of a rectifier applies the rectifier's mask to each finished tile of its input
             // gradient, so the rectifier's own pass is skipped.
             bool throughRelu = l >= 1 && layer is Linear && _layers[l - 1] is Relu;
             if (throughRelu) l--;
