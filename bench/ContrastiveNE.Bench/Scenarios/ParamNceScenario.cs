@@ -8,7 +8,7 @@ namespace ContrastiveNE.Bench.Scenarios;
 /// Parametric NCE with Adam (issue 4's speed target: ≤ 5 s per epoch on 70,000 Fashion-MNIST rows at 2 threads) on
 /// the first <c>--n</c> rows (default all 70,000) for <c>--epochs</c> epochs (default 3). With 25 or more epochs the
 /// embedding's quality is reported too (kNN recall, kNN accuracy, Spearman). Extra options: <c>--loss</c>,
-/// <c>--optimizer</c>, <c>--batch</c>.
+/// <c>--optimizer</c>, <c>--batch</c>; <c>--out</c> writes the embedding (.npy).
 /// </summary>
 public sealed class ParamNceScenario : IScenario
 {
@@ -27,6 +27,7 @@ public sealed class ParamNceScenario : IScenario
         result.N = n;
         var options = ParametricRun.Options(args, LossMode.Nce, defaultEpochs: 3) with { Device = BenchDevice.Prepare(args, result) };
         var embedding = ParametricRun.Fit(data, options, result);
+        if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);
         if (options.Epochs >= 25)
         {
             var labels = NpyFile.ReadLabels(SharedPaths.Get("data", "fashion-mnist-labels.npy"))[..n];

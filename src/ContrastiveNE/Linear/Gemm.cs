@@ -35,16 +35,74 @@ public static partial class Gemm
         float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc, int threads)
+        => Multiply(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, default, relu: false, default);
+
+    /// <summary>
+    /// As <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>,
+    /// then, on each finished (L1-resident) tile, adds <paramref name="bias"/>[j] to column j (when not empty), applies max(·, 0)
+    /// (<paramref name="relu"/>) and zeroes every value whose entry of <paramref name="mask"/> (m × n, row stride ldc;
+    /// when not empty) is not positive: bit-identical to the product followed by those passes over C.
+    /// A non-empty <paramref name="aRows"/> (A not transposed) makes row i of A the stored row aRows[i] of
+    /// <paramref name="a"/>; a non-empty <paramref name="bRows"/> (B not transposed) makes row p of B the stored row
+    /// bRows[p] of <paramref name="b"/>: the product of a gathered matrix without gathering it.
+    /// </summary>
+    internal static void Multiply(
+        Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads,
+        ReadOnlySpan<float> bias, bool relu, ReadOnlySpan<float> mask,
+        ReadOnlySpan<int> aRows = default, ReadOnlySpan<int> bRows = default)
+        => Multiply(GemmPath.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, bias, relu, mask, aRows, bRows);
+
+    /// <summary>The fused product on a chosen kernel path (tests force each path).</summary>
+    internal static unsafe void Multiply(GemmPath path,
+        Transpose transA, Transpose transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads,
+        ReadOnlySpan<float> bias, bool relu, ReadOnlySpan<float> mask,
+        ReadOnlySpan<int> aRows = default, ReadOnlySpan<int> bRows = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        CheckOperand(transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, a.Length, lda, nameof(a), nameof(lda));
-        CheckOperand(transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, b.Length, ldb, nameof(b), nameof(ldb));
+        if (aRows.IsEmpty)
+            CheckOperand(transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, a.Length, lda, nameof(a), nameof(lda));
+        else
+            CheckIndexedOperand(transA, m, k, a.Length, lda, aRows, nameof(aRows), nameof(lda));
+        if (bRows.IsEmpty)
+            CheckOperand(transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, b.Length, ldb, nameof(b), nameof(ldb));
+        else
+            CheckIndexedOperand(transB, k, n, b.Length, ldb, bRows, nameof(bRows), nameof(ldb));
         CheckOperand(m, n, c.Length, ldc, nameof(c), nameof(ldc));
+        if (!bias.IsEmpty && bias.Length < n)
+            throw new ArgumentException($"The bias holds {bias.Length} values; C has {n} columns.", nameof(bias));
+        if (!mask.IsEmpty) CheckOperand(m, n, mask.Length, ldc, nameof(mask), nameof(ldc));
         if (m == 0 || n == 0) return;
-        fixed (float* pa = a, pb = b, pc = c)
-            MultiplyUnchecked(GemmGeometry.For(path), transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
+        fixed (float* pa = a, pb = b, pc = c, pBias = bias, pMask = mask)
+        fixed (int* pra = aRows, prb = bRows)
+        {
+            var epilogue = new GemmEpilogue(bias.IsEmpty ? null : pBias, relu, mask.IsEmpty ? null : pMask, ldc);
+            MultiplyUnchecked(GemmGeometry.For(path), transA, transB, m, n, k, alpha, pa, aRows.IsEmpty ? null : pra, lda,
+                pb, bRows.IsEmpty ? null : prb, ldb, beta, pc, ldc, threads, epilogue);
+        }
+    }
+
+    /// <summary>An operand whose rows are named by an index: not transposed, enough indices, every named row inside the span.</summary>
+    private static void CheckIndexedOperand(Transpose trans, int rows, int cols, int length, int ld, ReadOnlySpan<int> index, string name, string ldName)
+    {
+        if (trans != Transpose.No)
+            throw new ArgumentException("Only an operand that is not transposed can have its rows named by an index.", name);
+        if (ld < Math.Max(1, cols))
+            throw new ArgumentOutOfRangeException(ldName, ld, $"The row stride must be at least {Math.Max(1, cols)} (the stored row length).");
+        if (index.Length < rows)
+            throw new ArgumentException($"The row index holds {index.Length} entries; the operand has {rows} rows.", name);
+        if (cols == 0) return;
+        long storedRows = length < cols ? 0 : (length - cols) / ld + 1;
+        for (int i = 0; i < rows; i++)
+            if ((uint)index[i] >= (ulong)storedRows)
+                throw new ArgumentException($"Entry {i} of the row index names row {index[i]}, outside the {storedRows} stored rows.", name);
     }
 
     private static void CheckOperand(int rows, int cols, int length, int ld, string name, string ldName)
@@ -58,11 +116,13 @@ public static partial class Gemm
 
     private static unsafe void MultiplyUnchecked(GemmGeometry g,
         Transpose transA, Transpose transB, int m, int n, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+        float alpha, float* a, int* aRows, nint lda, float* b, int* bRows, nint ldb, float beta, float* c, nint ldc, int threads, GemmEpilogue epilogue)
     {
         if (k == 0 || alpha == 0)
         {
             ScaleC(m, n, beta, c, ldc);
+            if (epilogue.Active)
+                for (int i = 0; i < m; i++) epilogue.ApplyRow(c + i * ldc, i, n);
             return;
         }
         int mTiles = (m + g.Mc - 1) / g.Mc;
@@ -72,7 +132,7 @@ public static partial class Gemm
         int nTiles = (n + unitWidth - 1) / unitWidth;
         if (k >= 2 * SplitKChunk && k > SplitKRatio * Math.Max(m, n))
         {
-            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            MultiplySplitK(g, transA, transB, m, n, k, alpha, a, aRows, lda, b, bRows, ldb, beta, c, ldc, threads, epilogue);
             return;
         }
         int kc = GemmGeometry.KcFor(k), nr = g.Nr;
@@ -86,7 +146,7 @@ public static partial class Gemm
         {
             fixed (float* sharedPtr = shared)
             {
-                nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+                nint pa = (nint)a, pb = (nint)b, pc = (nint)c, pra = (nint)aRows, prb = (nint)bRows;
                 nint packed = shared == null ? 0 : ((nint)sharedPtr + 63) & ~(nint)63;
                 if (packed != 0)
                 {
@@ -97,7 +157,7 @@ public static partial class Gemm
                         for (int p0 = 0; p0 < k; p0 += kc)
                         {
                             int kcp = Math.Min(kc, k - p0);
-                            GemmPacking.PackB(transB, (float*)pb, ldb, p0, kcp, j0, w, nr, (float*)packed + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                            GemmPacking.PackB(transB, (float*)pb, (int*)prb, ldb, p0, kcp, j0, w, nr, (float*)packed + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
                         }
                     });
                 }
@@ -105,7 +165,7 @@ public static partial class Gemm
                 {
                     int i0 = unit / nTiles * g.Mc, j0 = unit % nTiles * unitWidth;
                     RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), k,
-                        alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN);
+                        alpha, (float*)pa, (int*)pra, lda, (float*)pb, (int*)prb, ldb, beta, (float*)pc, ldc, (float*)packed, paddedN, epilogue);
                 });
             }
         }
@@ -134,7 +194,7 @@ public static partial class Gemm
     /// narrow column block.
     /// </summary>
     private static unsafe void MultiplySplitK(GemmGeometry g, Transpose transA, Transpose transB, int m, int n, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+        float alpha, float* a, int* aRows, nint lda, float* b, int* bRows, nint ldb, float beta, float* c, nint ldc, int threads, GemmEpilogue epilogue)
     {
         long mn = (long)m * n;
         int chunk = SplitKChunk;
@@ -146,15 +206,17 @@ public static partial class Gemm
         {
             fixed (float* pp = partial)
             {
-                nint pa = (nint)a, pb = (nint)b, pPartial = (nint)pp, pc = (nint)c;
-                nint aStep = transA == Transpose.No ? 1 : lda, bStep = transB == Transpose.No ? ldb : 1;
+                nint pa = (nint)a, pb = (nint)b, pPartial = (nint)pp, pc = (nint)c, pra = (nint)aRows, prb = (nint)bRows;
+                // A chunk of k starts p0 columns into A and p0 rows into B; indexed B rows start p0 entries into the index.
+                nint aStep = transA == Transpose.No ? 1 : lda, bStep = transB == Transpose.No ? (bRows == null ? ldb : 0) : 1;
                 Parallelism.For(chunks * mTiles * nTiles, threads, unit =>
                 {
                     int ch = unit / (mTiles * nTiles), tile = unit % (mTiles * nTiles);
                     int i0 = tile / nTiles * g.Mc, j0 = tile % nTiles * unitWidth;
                     int p0 = ch * chunk, kLen = Math.Min(chunk, k - p0);
                     RunUnit(g, transA, transB, i0, Math.Min(g.Mc, m - i0), j0, Math.Min(unitWidth, n - j0), kLen,
-                        1f, (float*)pa + p0 * aStep, lda, (float*)pb + p0 * bStep, ldb, 0f, (float*)pPartial + ch * mn, n, null, 0);
+                        1f, (float*)pa + p0 * aStep, (int*)pra, lda, (float*)pb + p0 * bStep, prb == 0 ? null : (int*)prb + p0, ldb,
+                        0f, (float*)pPartial + ch * mn, n, null, 0, default);
                 });
                 Parallelism.ForRanges(m, 16, threads, (r0, r1) =>
                 {
@@ -173,6 +235,7 @@ public static partial class Gemm
                             TensorPrimitives.Multiply(row, beta, row);
                             TensorPrimitives.MultiplyAdd(sum, alpha, row, row);
                         }
+                        if (epilogue.Active) epilogue.ApplyRow((float*)pc + i * ldc, i, n);
                     }
                 });
             }
@@ -189,7 +252,7 @@ public static partial class Gemm
     /// <summary>Computes the block C[i0 … i0+mc, j0 … j0+w] completely, k-block by k-block.</summary>
     private static unsafe void RunUnit(GemmGeometry g, Transpose transA, Transpose transB,
         int i0, int mc, int j0, int w, int k,
-        float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN)
+        float alpha, float* a, int* aRows, nint lda, float* b, int* bRows, nint ldb, float beta, float* c, nint ldc, float* prepacked, int paddedN, GemmEpilogue epilogue)
     {
         int mr = g.Mr, nr = g.Nr, kcMax = GemmGeometry.KcFor(k);
         int wPadded = (w + nr - 1) / nr * nr;
@@ -202,20 +265,34 @@ public static partial class Gemm
             int kc = Math.Min(kcMax, k - p0);
             // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
             float* strips = prepacked != null ? prepacked + (nint)p0 * paddedN + (nint)(j0 / nr) * kc * nr : packedB;
-            if (prepacked == null) GemmPacking.PackB(transB, b, ldb, p0, kc, j0, w, nr, packedB);
+            if (prepacked == null) GemmPacking.PackB(transB, b, bRows, ldb, p0, kc, j0, w, nr, packedB);
             if (fullRows < mc)
-                GemmPacking.PackEdgeA(a + (i0 + fullRows) * rs + p0 * cs, rs, cs, mc - fullRows, kc, mr, edge);
-            // Later k-blocks add to what the first one wrote.
+                GemmPacking.PackEdgeA(aRows == null ? a + (i0 + fullRows) * rs + p0 * cs : a + p0, aRows == null ? null : aRows + i0 + fullRows,
+                    rs, cs, mc - fullRows, kc, mr, edge);
+            // Later k-blocks add to what the first one wrote; the last one finishes the values (the epilogue).
             float betaBlock = p0 == 0 ? beta : 1f;
+            bool last = p0 + kc >= k;
             for (int jr = 0; jr < w; jr += nr)
             {
                 float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);
+                // The epilogue runs on each finished tile while it is still in L1 (kept out of the register kernels,
+                // whose code it would otherwise worsen).
+                bool finish = last && epilogue.Active;
                 for (int ir = 0; ir < fullRows; ir += mr)
-                    GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
+                {
+                    if (aRows != null)
+                        GemmKernels.Tile(g.Path, kc, a + p0, aRows + i0 + ir, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
+                    else
+                        GemmKernels.Tile(g.Path, kc, a + (i0 + ir) * rs + p0 * cs, null, rs, cs, strip, cCol + ir * ldc, ldc, mr, nrHere, alpha, betaBlock);
+                    if (finish) epilogue.At(i0 + ir, j0 + jr).ApplyTile(cCol + ir * ldc, ldc, mr, nrHere);
+                }
                 if (fullRows < mc)
-                    GemmKernels.Tile(g.Path, kc, edge, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock);
+                {
+                    GemmKernels.Tile(g.Path, kc, edge, null, 1, mr, strip, cCol + fullRows * ldc, ldc, mc - fullRows, nrHere, alpha, betaBlock);
+                    if (finish) epilogue.At(i0 + fullRows, j0 + jr).ApplyTile(cCol + fullRows * ldc, ldc, mc - fullRows, nrHere);
+                }
             }
         }
     }

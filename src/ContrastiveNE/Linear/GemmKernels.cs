@@ -14,35 +14,39 @@ internal static unsafe class GemmKernels
 {
     /// <summary>Runs the tile kernel of <paramref name="path"/> (a resolved path) for one tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(GemmPath path, int kc, float* a, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    public static void Tile(GemmPath path, int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         switch (path)
         {
             case GemmPath.Vector512:
                 // A strip at most 16 wide (n's remainder) wastes half the work on the 32-wide tile.
-                if (nr > 16) Tile8x32(kc, a, rs, cs, b, c, ldc, mr, nr, alpha, beta);
-                else Tile8x16(kc, a, rs, cs, b, c, ldc, mr, nr, alpha, beta);
+                if (nr > 16) Tile8x32(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
+                else Tile8x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
             case GemmPath.Vector256:
-                Tile6x16(kc, a, rs, cs, b, c, ldc, mr, nr, alpha, beta);
+                Tile6x16(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
             default:
-                TileScalar(kc, a, rs, cs, b, c, ldc, mr, nr, alpha, beta);
+                TileScalar(kc, a, rows, rs, cs, b, c, ldc, mr, nr, alpha, beta);
                 break;
         }
     }
 
+    /// <summary>Row i of the tile's A: a + i·rs, or a + rows[i]·rs when the rows are named by an index (a gathered view).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Row(float* a, int* rows, nint rs, int i) => rows == null ? a + i * rs : a + rows[i] * rs;
+
     /// <summary>8 × 32 tile on Vector512 (B strips packed 32 wide).</summary>
-    private static void Tile8x32(int kc, float* a, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    private static void Tile8x32(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        float* a0 = a + 0 * rs;
-        float* a1 = a + 1 * rs;
-        float* a2 = a + 2 * rs;
-        float* a3 = a + 3 * rs;
-        float* a4 = a + 4 * rs;
-        float* a5 = a + 5 * rs;
-        float* a6 = a + 6 * rs;
-        float* a7 = a + 7 * rs;
+        float* a0 = Row(a, rows, rs, 0);
+        float* a1 = Row(a, rows, rs, 1);
+        float* a2 = Row(a, rows, rs, 2);
+        float* a3 = Row(a, rows, rs, 3);
+        float* a4 = Row(a, rows, rs, 4);
+        float* a5 = Row(a, rows, rs, 5);
+        float* a6 = Row(a, rows, rs, 6);
+        float* a7 = Row(a, rows, rs, 7);
         Vector512<float> c00 = default; Vector512<float> c01 = default;
         Vector512<float> c10 = default; Vector512<float> c11 = default;
         Vector512<float> c20 = default; Vector512<float> c21 = default;
@@ -114,16 +118,16 @@ internal static unsafe class GemmKernels
     }
 
     /// <summary>8 × 16 tile on Vector512 (B strips packed 32 wide).</summary>
-    private static void Tile8x16(int kc, float* a, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    private static void Tile8x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        float* a0 = a + 0 * rs;
-        float* a1 = a + 1 * rs;
-        float* a2 = a + 2 * rs;
-        float* a3 = a + 3 * rs;
-        float* a4 = a + 4 * rs;
-        float* a5 = a + 5 * rs;
-        float* a6 = a + 6 * rs;
-        float* a7 = a + 7 * rs;
+        float* a0 = Row(a, rows, rs, 0);
+        float* a1 = Row(a, rows, rs, 1);
+        float* a2 = Row(a, rows, rs, 2);
+        float* a3 = Row(a, rows, rs, 3);
+        float* a4 = Row(a, rows, rs, 4);
+        float* a5 = Row(a, rows, rs, 5);
+        float* a6 = Row(a, rows, rs, 6);
+        float* a7 = Row(a, rows, rs, 7);
         Vector512<float> c00 = default;
         Vector512<float> c10 = default;
         Vector512<float> c20 = default;
@@ -178,14 +182,14 @@ internal static unsafe class GemmKernels
     }
 
     /// <summary>6 × 16 tile on Vector256 (B strips packed 16 wide).</summary>
-    private static void Tile6x16(int kc, float* a, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    private static void Tile6x16(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
-        float* a0 = a + 0 * rs;
-        float* a1 = a + 1 * rs;
-        float* a2 = a + 2 * rs;
-        float* a3 = a + 3 * rs;
-        float* a4 = a + 4 * rs;
-        float* a5 = a + 5 * rs;
+        float* a0 = Row(a, rows, rs, 0);
+        float* a1 = Row(a, rows, rs, 1);
+        float* a2 = Row(a, rows, rs, 2);
+        float* a3 = Row(a, rows, rs, 3);
+        float* a4 = Row(a, rows, rs, 4);
+        float* a5 = Row(a, rows, rs, 5);
         Vector256<float> c00 = default; Vector256<float> c01 = default;
         Vector256<float> c10 = default; Vector256<float> c11 = default;
         Vector256<float> c20 = default; Vector256<float> c21 = default;
@@ -233,7 +237,7 @@ internal static unsafe class GemmKernels
     }
 
     /// <summary>4 × 4 tile in scalar code, the fallback without vector hardware (B strips packed 4 wide).</summary>
-    private static void TileScalar(int kc, float* a, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    private static void TileScalar(int kc, float* a, int* rows, nint rs, nint cs, float* b, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         float* tile = stackalloc float[16];
         for (int t = 0; t < 16; t++) tile[t] = 0;
@@ -242,7 +246,7 @@ internal static unsafe class GemmKernels
         {
             for (int i = 0; i < 4; i++)
             {
-                float x = a[i * rs + off];
+                float x = Row(a, rows, rs, i)[off];
                 float* row = tile + 4 * i;
                 row[0] = MathF.FusedMultiplyAdd(x, b[0], row[0]);
                 row[1] = MathF.FusedMultiplyAdd(x, b[1], row[1]);

@@ -31,9 +31,10 @@ internal static unsafe class GemmPacking
 
     /// <summary>
     /// Packs op(B)[p0 … p0+kc, j0 … j0+w] into strips of <paramref name="nr"/> columns at <paramref name="dst"/>;
-    /// strip s starts at dst + s·kc·nr.
+    /// strip s starts at dst + s·kc·nr. With a row index (<paramref name="rows"/> ≠ null; B not transposed), row p of
+    /// op(B) is the stored row rows[p].
     /// </summary>
-    public static void PackB(Transpose transB, float* b, nint ldb, int p0, int kc, int j0, int w, int nr, float* dst)
+    public static void PackB(Transpose transB, float* b, int* rows, nint ldb, int p0, int kc, int j0, int w, int nr, float* dst)
     {
         for (int js = 0; js < w; js += nr)
         {
@@ -44,7 +45,7 @@ internal static unsafe class GemmPacking
                 // op(B) rows are stored rows: each packed row is one contiguous copy.
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = b + (p0 + p) * ldb + j0 + js;
+                    float* src = b + (rows == null ? p0 + p : rows[p0 + p]) * ldb + j0 + js;
                     float* row = strip + p * nr;
                     new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(row, width));
                     for (int jj = width; jj < nr; jj++) row[jj] = 0;
@@ -64,13 +65,16 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Copies the strided view a[i·rs + p·cs] (mr rows, kc columns) into an MR-wide panel, rows past mr zero.</summary>
-    public static void PackEdgeA(float* a, nint rs, nint cs, int mr, int kc, int mrFull, float* dst)
+    /// <summary>
+    /// Copies the strided view a[i·rs + p·cs] (mr rows, kc columns; row i at a + rows[i]·rs when
+    /// <paramref name="rows"/> ≠ null) into an MR-wide panel, rows past mr zero.
+    /// </summary>
+    public static void PackEdgeA(float* a, int* rows, nint rs, nint cs, int mr, int kc, int mrFull, float* dst)
     {
         for (int p = 0; p < kc; p++)
         {
             float* col = dst + p * mrFull;
-            for (int i = 0; i < mr; i++) col[i] = a[i * rs + p * cs];
+            for (int i = 0; i < mr; i++) col[i] = a[(rows == null ? i : rows[i]) * rs + p * cs];
             for (int i = mr; i < mrFull; i++) col[i] = 0;
         }
     }

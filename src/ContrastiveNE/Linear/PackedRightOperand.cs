@@ -36,7 +36,7 @@ internal sealed unsafe class PackedRightOperand : IDisposable
                 for (int p0 = 0; p0 < k; p0 += kc)
                 {
                     int kcp = Math.Min(kc, k - p0);
-                    GemmPacking.PackB(Transpose.Yes, (float*)src, k, p0, kcp, j0, w, nr, (float*)dst + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                    GemmPacking.PackB(Transpose.Yes, (float*)src, null, k, p0, kcp, j0, w, nr, (float*)dst + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
                 }
             });
         }
@@ -68,7 +68,7 @@ internal sealed unsafe class PackedRightOperand : IDisposable
                 float* strip = block + (nint)((j0 + jr) / nr) * kcp * nr;
                 int nrHere = Math.Min(nr, w - jr);
                 for (int ir = 0; ir < rows; ir += mr)
-                    GemmKernels.Tile(_geometry.Path, kcp, a + ir * lda + p0, lda, 1, strip, c + ir * ldc + jr, ldc, mr, nrHere, alpha, beta);
+                    GemmKernels.Tile(_geometry.Path, kcp, a + ir * lda + p0, null, lda, 1, strip, c + ir * ldc + jr, ldc, mr, nrHere, alpha, beta);
             }
         }
     }

@@ -4,7 +4,8 @@ using ContrastiveNE.Threading;
 namespace ContrastiveNE.Models;
 
 /// <summary>
-/// The element-wise and row-reduction kernels of the layers (bias broadcast, ReLU and its derivative, column sums).
+/// The element-wise and row-reduction kernels of the layers (ReLU and its derivative, column sums; the bias and the
+/// fused rectifier of a linear layer run on the GEMM's finished tiles, see <c>GemmEpilogue</c>).
 /// Work is split into fixed ranges of rows (or elements) independent of the thread count, and every reduction is
 /// combined in a fixed order, so results are bit-identical at any thread count.
 /// </summary>
@@ -15,30 +16,6 @@ internal static unsafe class LayerKernels
 
     /// <summary>Rows per partial sum of <see cref="AddColumnSums"/>.</summary>
     internal const int SumGrain = 1024;
-
-    /// <summary>
-    /// Adds <paramref name="bias"/> to every one of the <paramref name="rows"/> rows of <paramref name="values"/>, in place,
-    /// and with <paramref name="relu"/> applies max(·, 0) in the same pass (one read and one write of the rows).
-    /// </summary>
-    public static void AddBias(Span<float> values, ReadOnlySpan<float> bias, int rows, bool relu, int threads)
-    {
-        int width = bias.Length;
-        if (width == 0 || rows == 0) return;
-        fixed (float* pb = bias)
-        fixed (float* pv = values)
-        {
-            nint b = (nint)pb, v = (nint)pv;
-            Parallelism.ForRanges(rows, Math.Max(1, ElementGrain / width), threads, (start, end) =>
-            {
-                for (int r = start; r < end; r++)
-                {
-                    float* row = (float*)v + (long)r * width;
-                    AddRange((float*)b, row, width);
-                    if (relu) ReluRange(row, row, width);
-                }
-            });
-        }
-    }
 
     /// <summary><paramref name="output"/>[i] = max(<paramref name="input"/>[i], 0).</summary>
     public static void Relu(ReadOnlySpan<float> input, Span<float> output, int threads)

@@ -14,6 +14,7 @@ public sealed class Linear : ILayer
     private float[] _inputCopy = [];
     private float[] _partials = [];
     private ReadOnlyMemory<float> _input;
+    private ReadOnlyMemory<int> _inputRows; // when not empty, input row r is the stored row _inputRows[r] of _input
     private int _rows = -1;
 
     /// <summary>
@@ -103,11 +104,25 @@ public sealed class Linear : ILayer
         CheckShapes(input.Length, rows, output.Length);
         Compute(input.Span, rows, output);
         _input = input;
+        _inputRows = default;
         _rows = rows;
     }
 
     /// <inheritdoc/>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        Backward(outputGradient, inputGradient, maskByInput: false);
+
+    /// <summary>
+    /// Backward pass whose input gradient is also passed back through the rectifier that produced this layer's input
+    /// (used by <see cref="Sequential"/> for a <see cref="Relu"/> followed by a linear layer): dX is kept where the
+    /// retained input is positive and zeroed elsewhere, on each finished tile of the GEMM — the same values as this layer's
+    /// backward followed by the rectifier's, without the rectifier's pass over dX. The rectifier's mask
+    /// (its input &gt; 0) equals its output &gt; 0, and its output is this layer's input.
+    /// </summary>
+    internal void BackwardThroughRelu(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        Backward(outputGradient, inputGradient, maskByInput: true);
+
+    private void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool maskByInput)
     {
         if (_rows < 0) throw new InvalidOperationException("Backward needs a training forward pass first.");
         int rows = _rows, inDim = InputDimension, outDim = OutputDimension;
@@ -119,8 +134,13 @@ public sealed class Linear : ILayer
         var dY = outputGradient[..(rows * outDim)];
 
         // dW += dYᵀ·X (out × in, summed over the rows).
-        Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
-            _input.Span[..(rows * inDim)], inDim, 1f, _weight.Gradient, inDim, Threads);
+        bool indexed = !_inputRows.IsEmpty;
+        if (indexed)
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
+                _input.Span, inDim, 1f, _weight.Gradient, inDim, Threads, default, relu: false, default, bRows: _inputRows.Span);
+        else
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
+                _input.Span[..(rows * inDim)], inDim, 1f, _weight.Gradient, inDim, Threads);
 
         // db += Σ_rows dY.
         int partialLength = (rows + LayerKernels.SumGrain - 1) / LayerKernels.SumGrain * outDim;
@@ -128,9 +148,11 @@ public sealed class Linear : ILayer
         LayerKernels.AddColumnSums(dY, rows, _bias.Gradient, _partials, Threads);
 
         // dX = dY·W (rows × in).
+        if (maskByInput && indexed) throw new InvalidOperationException("An input read through a row index did not come out of a rectifier.");
         if (!inputGradient.IsEmpty)
             Gemm.Multiply(Transpose.No, Transpose.No, rows, inDim, outDim, 1f, dY, outDim,
-                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads);
+                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads,
+                default, relu: false, maskByInput ? _input.Span[..(rows * inDim)] : default);
     }
 
     /// <summary>
@@ -142,6 +164,29 @@ public sealed class Linear : ILayer
         CheckShapes(input.Length, rows, output.Length);
         Compute(input.Span, rows, output, relu: true);
         _input = input;
+        _inputRows = default;
+        _rows = rows;
+    }
+
+    /// <summary>
+    /// Training forward pass over rows named by an index: input row r is the stored row
+    /// <paramref name="rowIndex"/>[r] of <paramref name="table"/> (a matrix of <see cref="InputDimension"/> columns),
+    /// read in place by the GEMM — the same values as gathering the rows first, without the gathered copy. Both are
+    /// retained, unchanged, for the backward pass; optionally followed by ReLU in the same pass.
+    /// </summary>
+    internal void ForwardRetainedRows(ReadOnlyMemory<float> table, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output, bool relu)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (rowIndex.Length < rows)
+            throw new ArgumentException($"The row index holds {rowIndex.Length} entries; {rows} rows need as many.", nameof(rowIndex));
+        if (output.Length < (long)rows * OutputDimension)
+            throw new ArgumentException($"The output holds {output.Length} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", nameof(output));
+        if (rows > 0)
+            Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
+                table.Span, InputDimension, _weight.Value, InputDimension, 0f, output[..(rows * OutputDimension)], OutputDimension, Threads,
+                _bias.Value, relu, default, aRows: rowIndex.Span[..rows]);
+        _input = table;
+        _inputRows = rowIndex[..rows];
         _rows = rows;
     }
 
@@ -155,12 +200,13 @@ public sealed class Linear : ILayer
     private void Compute(ReadOnlySpan<float> input, int rows, Span<float> output, bool relu = false)
     {
         if (rows == 0) return;
-        // Y = X·Wᵀ (β = 0), then the bias (and the rectifier) in one pass. The bias is added after the whole product,
-        // so a row's value does not depend on whether the rectifier is fused.
+        // Y = X·Wᵀ (β = 0); the bias (and the rectifier) are applied to each finished tile while it is in L1, which
+        // saves two passes over Y. The bias is added after the whole product, so a row's value does not depend on
+        // whether the rectifier is fused.
         var y = output[..(rows * OutputDimension)];
         Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
-            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads);
-        LayerKernels.AddBias(y, _bias.Value, rows, relu, Threads);
+            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads,
+            _bias.Value, relu, default);
     }
 
     private void CheckShapes(int inputLength, int rows, int outputLength)

@@ -94,10 +94,19 @@ public sealed class NetworkModel : IEmbeddingModel
         int distinct = Deduplicate ? MarkDistinct(batch.Items.AsSpan(0, rows), data.Rows) : CopyAll(batch.Items.AsSpan(0, rows), data.Rows);
         _distinctCount = distinct;
         int width = data.Columns;
-        _gathered = Grow(_gathered, distinct * width);
-        Gather(data, distinct);
         _distinctFeatures = Grow(_distinctFeatures, distinct * d);
-        ForwardNetwork(_gathered.AsMemory(0, distinct * width), distinct, _distinctFeatures);
+        if (Network is Sequential { ReadsIndexedRows: true } chain)
+        {
+            // The first layer reads the distinct rows straight from the data matrix: gathering them would write and
+            // read back a batch-sized copy (tens of MB per batch on image data) for the same values.
+            chain.ForwardRetainedRows(data.Data.AsMemory(0, data.Rows * width), _distinct.AsMemory(0, distinct), distinct, _distinctFeatures);
+        }
+        else
+        {
+            _gathered = Grow(_gathered, distinct * width);
+            Gather(data, distinct);
+            ForwardNetwork(_gathered.AsMemory(0, distinct * width), distinct, _distinctFeatures);
+        }
 
         var slots = _slots;
         for (int t = 0; t < rows; t++)

@@ -4,7 +4,8 @@ namespace ContrastiveNE.Models;
 /// A chain of networks, each feeding the next. The chain owns the activation buffers between its layers and reuses
 /// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
 /// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input,
-/// and a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass. An inference pass reuses the
+/// a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass, and back-propagation through a
+/// rectifier happens inside the input-gradient product of the linear layer after it. An inference pass reuses the
 /// same buffers, so it must not come between a training pass and its backward pass.
 /// </summary>
 public sealed class Sequential : ILayer
@@ -92,6 +93,29 @@ public sealed class Sequential : ILayer
     public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output)
     {
         CheckShapes(input.Length, rows, output.Length);
+        ForwardRetained(input, default, rows, output);
+    }
+
+    /// <summary>Whether the chain can read its input rows in place through a row index (its first layer is linear).</summary>
+    internal bool ReadsIndexedRows => _layers[0] is Linear;
+
+    /// <summary>
+    /// Training forward pass of the rows <paramref name="rowIndex"/>[0 … rows) of <paramref name="table"/> (a matrix of
+    /// <see cref="InputDimension"/> columns), read in place by the first (linear) layer instead of gathered first: the
+    /// same values, without writing and re-reading a gathered copy. Table and index must stay unchanged until the
+    /// backward pass has run.
+    /// </summary>
+    internal void ForwardRetainedRows(ReadOnlyMemory<float> table, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
+    {
+        if (!ReadsIndexedRows) throw new InvalidOperationException("Only a chain whose first layer is linear reads indexed rows.");
+        CheckShapes(0, 0, output.Length);
+        if (output.Length < (long)rows * OutputDimension)
+            throw new ArgumentException($"The output holds {output.Length} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", nameof(output));
+        ForwardRetained(table, rowIndex, rows, output);
+    }
+
+    private void ForwardRetained(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
+    {
         ReadOnlyMemory<float> current = input;
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -102,13 +126,12 @@ public sealed class Sequential : ILayer
             // rectifier share one buffer and one pass).
             Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
             Span<float> target = last ? output : next.Span;
-            if (FusesRelu(l))
-            {
-                ((Linear)layer).ForwardRetainedRelu(current, rows, target);
-                ((Relu)_layers[++l]).RetainOutput(next, rows);
-            }
+            bool fuse = FusesRelu(l);
+            if (l == 0 && !rowIndex.IsEmpty) ((Linear)layer).ForwardRetainedRows(current, rowIndex, rows, target, relu: fuse);
+            else if (fuse) ((Linear)layer).ForwardRetainedRelu(current, rows, target);
             else if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
             else layer.Forward(current.Span, rows, target, training: true);
+            if (fuse) ((Relu)_layers[++l]).RetainOutput(next, rows);
             current = next;
         }
         _rows = rows;
@@ -122,12 +145,18 @@ public sealed class Sequential : ILayer
         if (outputGradient.Length < rows * OutputDimension)
             throw new ArgumentException($"The output gradient holds {outputGradient.Length} values; {rows} rows × {OutputDimension} need {rows * OutputDimension}.", nameof(outputGradient));
         ReadOnlySpan<float> current = outputGradient;
+        int buffer = 0;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             var layer = _layers[l];
-            // Gradients ping-pong between two buffers: layer l reads what layer l + 1 wrote.
-            Span<float> next = l == 0 ? inputGradient : GradientBuffer(l, rows * layer.InputDimension);
-            layer.Backward(current, next);
+            // A linear layer whose input came out of a rectifier applies the rectifier's mask to each finished tile of its input
+            // gradient, so the rectifier's own pass is skipped.
+            bool throughRelu = l >= 1 && layer is Linear && _layers[l - 1] is Relu;
+            if (throughRelu) l--;
+            // Gradients ping-pong between two buffers: each step reads what the previous one wrote.
+            Span<float> next = l == 0 ? inputGradient : GradientBuffer(buffer ^= 1, rows * _layers[l].InputDimension);
+            if (throughRelu) ((Linear)layer).BackwardThroughRelu(current, next);
+            else layer.Backward(current, next);
             current = next;
         }
     }
@@ -135,9 +164,9 @@ public sealed class Sequential : ILayer
     /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
     private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;
 
-    private Span<float> GradientBuffer(int layer, int length)
+    private Span<float> GradientBuffer(int which, int length)
     {
-        ref float[] buffer = ref (layer & 1) == 0 ? ref _gradientA : ref _gradientB;
+        ref float[] buffer = ref which == 0 ? ref _gradientA : ref _gradientB;
         if (buffer.Length < length) buffer = new float[length];
         return buffer.AsSpan(0, length);
     }

@@ -76,6 +76,31 @@ public class NetworkModelTests
     }
 
     [Fact]
+    public void RowsReadInPlaceEqualTheGatheredBatchBitForBit()
+    {
+        // The model's first layer reads batch rows straight from the data through the item index; a network given the
+        // gathered rows must produce the same features and parameter gradients, bit for bit. 9,000 rows make the
+        // first layer's weight gradient split k as well.
+        var data = RandomData(1000, 20, 13);
+        var batch = IndexBatch(4500, 1000, 14);
+        var gradient = ReferenceNetwork.RandomValues(9000 * 2, 15);
+        var model = new NetworkModel(Mlp.Create(20, [16, 12], 2, seed: 16, threads: 2), data, threads: 2) { Deduplicate = false };
+        var features = new float[9000 * 2];
+        model.Forward(batch, features);
+        model.Backward(batch, gradient);
+
+        var gathered = new float[9000 * 20];
+        for (int t = 0; t < 9000; t++) data.Row(batch.Items![t]).CopyTo(gathered.AsSpan(t * 20, 20));
+        var reference = Mlp.Create(20, [16, 12], 2, seed: 16, threads: 1);
+        var expected = new float[9000 * 2];
+        reference.Forward(gathered, 9000, expected, training: true);
+        reference.Backward(gradient, default);
+        Assert.Equal(expected, features);
+        for (int p = 0; p < reference.Parameters.Count; p++)
+            Assert.Equal(reference.Parameters[p].Gradient, model.Parameters[p].Gradient);
+    }
+
+    [Fact]
     public void TransformEqualsTrainingForwardBitForBit()
     {
         // More rows than one transform chunk, so chunking is covered.
