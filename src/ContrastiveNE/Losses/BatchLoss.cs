@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ContrastiveNE.Optimization;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Threading;
 
@@ -36,10 +37,14 @@ internal sealed class BatchLoss
     private readonly LossAggregation _aggregation;
     private readonly Unit[] _units = new Unit[MaxUnits];
     private float[] _unitRows = [], _inverseNorms = [];
+    private bool _accumulatorsDirty; // a targets call leaves its buffers as they are; others expect them all zero
 
     private sealed class Unit
     {
-        /// <summary>All zero between calls (the reduction clears what it has added).</summary>
+        /// <summary>
+        /// Without targets: all zero between calls (the reduction clears what it has added). With targets: cleared by
+        /// the unit itself when it starts.
+        /// </summary>
         public float[] Accumulator = [];
         public float[] Q = [], Dq = [];
         public float[] Dx = [], Dy = [], BlockQ = [], BlockDq = [];
@@ -166,8 +171,16 @@ internal sealed class BatchLoss
         ulong unitBase = SplitMix64.Mix(stream);
         bool planar = typeof(TSim) == typeof(CauchySimilarity) && d == 2;
         float eps = _eps;
+        if (targets == null && _accumulatorsDirty)
+        {
+            foreach (var unit in _units) Array.Clear(unit.Accumulator);
+            _accumulatorsDirty = false;
+        }
         Parallelism.For(unitCount, threads, u =>
         {
+            // With targets each unit clears its own buffer here, on its own thread (the reduction only reads them):
+            // clearing them in the reduction's ranges would hand half of every buffer to the other core each batch.
+            if (targets != null) Array.Clear(_units[u].Accumulator, 0, span);
             var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
             int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
             if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
@@ -176,7 +189,12 @@ internal sealed class BatchLoss
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
         float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
-        Parallelism.ForRanges(span, ReduceGrain, threads, (rangeStart, rangeEnd) =>
+        // With targets the gradient is a table that the optimiser steps next, in ranges of its own grain: the same
+        // ranges here put each range's reduction and step on the same thread, so the sums stay in that core's cache.
+        int grain = targets != null ? ParameterOptimizer.Grain : ReduceGrain;
+        int reduceThreads = targets != null && span < 2 * ParameterOptimizer.Grain ? 1 : threads;
+        if (targets != null) _accumulatorsDirty = true;
+        Parallelism.ForRanges(span, grain, reduceThreads, (rangeStart, rangeEnd) =>
         {
             // Blocks small enough that the passes over the buffers find them in the first-level cache.
             for (int start = rangeStart; start < rangeEnd; start += ReduceBlock)
@@ -188,17 +206,13 @@ internal sealed class BatchLoss
             var g = gradient.AsSpan(start, end - start);
             if (targets != null)
             {
-                // g += scale · Σ_u A_u, the units' sum formed in unit order in the first buffer.
-                var first = _units[0].Accumulator.AsSpan(start, end - start);
-                for (int u = 1; u < unitCount; u++)
-                {
-                    var other = _units[u].Accumulator.AsSpan(start, end - start);
-                    TensorPrimitives.Add(first, other, first);
-                    other.Clear();
-                }
-                if (scale != 1f) TensorPrimitives.MultiplyAdd(first, scale, g, g);
-                else TensorPrimitives.Add(g, first, g);
-                first.Clear();
+                // g += scale · Σ_u A_u, the units' sum formed in unit order in a local block; the buffers are only read.
+                Span<float> sum = stackalloc float[ReduceBlock];
+                sum = sum[..(end - start)];
+                _units[0].Accumulator.AsSpan(start, end - start).CopyTo(sum);
+                for (int u = 1; u < unitCount; u++) TensorPrimitives.Add(sum, _units[u].Accumulator.AsSpan(start, end - start), sum);
+                if (scale != 1f) TensorPrimitives.MultiplyAdd(sum, scale, g, g);
+                else TensorPrimitives.Add(g, sum, g);
                 return;
             }
             for (int u = 0; u < unitCount; u++)

@@ -11,7 +11,8 @@ namespace ContrastiveNE.Optimization;
 /// </summary>
 internal sealed class ParameterOptimizer
 {
-    private const int Grain = 1 << 16;
+    /// <summary>Elements per parallel range of a step (the loss reduces table gradients in the same ranges).</summary>
+    internal const int Grain = 1 << 16;
     private const int Block = 2048;
     private const float Beta1 = 0.9f, Beta2 = 0.999f, AdamEps = 1e-8f;
 

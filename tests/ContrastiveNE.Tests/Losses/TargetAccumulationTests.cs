@@ -41,6 +41,10 @@ public class TargetAccumulationTests
         var added = loss.Compute((float[])features.Clone(), b, d, 0.8f, 0.1f, 0.5f, 3, 4, table, 2, targets: targets);
 
         Assert.Equal(plain.Loss, added.Loss, 5);
+        // A plain call after a targets call (which leaves its buffers dirty) still gives the same gradient.
+        var again = new float[features.Length];
+        loss.Compute((float[])features.Clone(), b, d, 0.8f, 0.1f, 0.5f, 3, 4, again, 2);
+        Assert.Equal(featureGradient, again);
         double scale = featureGradient.Max(Math.Abs);
         Assert.True(scale > 0, "the batch should have a gradient");
         for (int i = 0; i < table.Length; i++)
