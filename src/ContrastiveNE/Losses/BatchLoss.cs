@@ -47,6 +47,8 @@ internal sealed class BatchLoss
         /// </summary>
         public float[] Accumulator = [];
         public float[] Q = [], Dq = [];
+        /// <summary>The unit's own copy of the batch's 2-D rows when they come from a table.</summary>
+        public float[] Rows = [];
         public float[] Dx = [], Dy = [], BlockQ = [], BlockDq = [];
         public int[] BlockColumns = [];
         public int[] Columns = [];
@@ -97,12 +99,25 @@ internal sealed class BatchLoss
     /// indices). The gradient is then a targets-space array that the batch's scaled contributions are ADDED to, summed
     /// per target row — the scatter of a table model's backward pass, done by the loss's own units in parallel.
     /// </param>
+    /// <param name="table">
+    /// Optional, with <paramref name="targets"/>: the table itself (targets-space rows of d values). Feature row r is
+    /// then table row targets[r], and <paramref name="features"/> is only scratch: the planar kernels' units each
+    /// gather their own copy of the batch rows (so each core reads rows it wrote itself), other paths gather into it.
+    /// </param>
     public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null,
+        float[]? table = null)
     {
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
         if (b == 0) return new BatchLossResult(0, 0, 0, m);
+        float[]? unitGatherTable = null;
+        if (table != null)
+        {
+            if (targets == null) throw new ArgumentException("Reading rows from a table needs the targets that map rows to table rows.", nameof(targets));
+            if (_metric == SimilarityMetric.Euclidean && d == 2) unitGatherTable = table;
+            else Gather(table, targets, 2 * b, d, features, threads);
+        }
         float tauEff = MathF.Max(temperature, TemperatureFloor);
         bool floored = temperature < TemperatureFloor;
         // The golden temperature-floor case pins this down: κ uses the raw τ, only the exponent sees the floor.
@@ -127,14 +142,35 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets);
-            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
-            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets);
+            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
             double tauGrad = r.LogTemperatureGradient;
             if (_mode is LossMode.InfoNce or LossMode.InfoNceAlt) tauGrad += r.Loss;
             return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? tauGrad : 0 };
+        }
+    }
+
+    /// <summary>features[r] = table[targets[r]] for the first <paramref name="rows"/> rows.</summary>
+    private static void Gather(float[] table, int[] targets, int rows, int d, float[] features, int threads)
+    {
+        if (features.Length < rows * d) throw new ArgumentException($"The feature buffer holds {features.Length} values; {rows} rows need {rows * d}.", nameof(features));
+        Parallelism.ForRanges(rows, 8192, threads, (start, end) =>
+        {
+            for (int r = start; r < end; r++) table.AsSpan(targets[r] * d, d).CopyTo(features.AsSpan(r * d, d));
+        });
+    }
+
+    /// <summary>The 2-D rows of <paramref name="targets"/>[0, rows) from <paramref name="table"/>, one 8-byte move each.</summary>
+    private static unsafe void GatherPlanar(float[] table, int[] targets, int rows, float[] destination)
+    {
+        fixed (float* t = table, f = destination)
+        fixed (int* map = targets)
+        {
+            long* source = (long*)t, rowsOut = (long*)f;
+            for (int r = 0; r < rows; r++) rowsOut[r] = source[map[r]];
         }
     }
 
@@ -153,7 +189,7 @@ internal sealed class BatchLoss
     }
 
     private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? unitGatherTable)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
@@ -183,7 +219,14 @@ internal sealed class BatchLoss
             if (targets != null) Array.Clear(_units[u].Accumulator, 0, span);
             var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
             int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
-            if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
+            if (planar && unitGatherTable != null)
+            {
+                var own = _units[u].Rows;
+                if (own.Length < 2 * rows) _units[u].Rows = own = new float[2 * rows];
+                GatherPlanar(unitGatherTable, targets!, rows, own);
+                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, targets);
+            }
+            else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
             else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets);
         });
 

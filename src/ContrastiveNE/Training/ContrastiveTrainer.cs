@@ -110,20 +110,21 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 if (cancellationToken.IsCancellationRequested) break;
                 _source.Fill(epoch, t, _batch);
                 int b = _batch.Size;
-                _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
                 ulong stream = ((ulong)(uint)epoch << 32) | (uint)t;
                 float temperature = (float)Math.Exp(_logTemperature.Value[0]);
                 BatchLossResult r;
                 if (_model is EmbeddingTable table)
                 {
-                    // A table's backward pass is a scatter-add by item: the loss's units add into the table gradient
-                    // directly (in parallel, in a fixed order), instead of a 2b × d feature gradient scattered serially.
+                    // A table's forward pass is a gather and its backward pass a scatter-add, both by item: the loss does
+                    // both in its own units (each unit gathers the rows it reads and adds into the table gradient
+                    // directly, in a fixed order) instead of a shared gather and a serial scatter.
                     r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
-                        table.Parameters[0].Gradient, o.Threads, targets: _batch.Items);
+                        table.Parameters[0].Gradient, o.Threads, targets: _batch.Items, table: table.Positions.Data);
                     if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
                 }
                 else
                 {
+                    _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
                     r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
                         _featureGradient, o.Threads);
                     if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");

@@ -51,4 +51,34 @@ public class TargetAccumulationTests
             Assert.True(Math.Abs(table[i] - expected[i]) <= 1e-5 * (Math.Abs(expected[i]) + 1) + 1e-4 * scale,
                 $"{mode}/{metric} d={d}: entry {i}: {table[i]} vs {expected[i]}");
     }
+
+    [Theory]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Euclidean, 2, 5, 20000)]
+    [InlineData(LossMode.Neg, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.Umap, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Cosine, 3, 4, 29)]
+    [InlineData(LossMode.Neg, SimilarityMetric.Euclidean, 2, -1, 13)]
+    public void ReadingRowsFromTheTableEqualsGatheringThemFirst(LossMode mode, SimilarityMetric metric, int d, int m, int b)
+    {
+        int tableRows = Math.Max(8, b / 3);
+        var random = Xoshiro256.Create(8, 1);
+        var table = new float[tableRows * d];
+        for (int i = 0; i < table.Length; i++) table[i] = (float)(2 * random.NextGaussian());
+        var targets = new int[2 * b];
+        for (int i = 0; i < targets.Length; i++) targets[i] = random.NextInt(tableRows);
+        var gathered = new float[2 * b * d];
+        for (int r = 0; r < 2 * b; r++) Array.Copy(table, targets[r] * d, gathered, r * d, d);
+        var loss = new BatchLoss(mode, metric, m, 1f, 0.5f, mode is LossMode.Neg ? 1e-4f : 1e-10f, 1f, LossAggregation.Sum);
+
+        var expected = new float[table.Length];
+        var viaFeatures = loss.Compute(gathered, b, d, 0.8f, 0f, 0.5f, 3, 4, expected, 2, targets: targets);
+        var actual = new float[table.Length];
+        var scratch = new float[2 * b * d]; // deliberately not the gathered rows
+        var viaTable = loss.Compute(scratch, b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, targets: targets, table: table);
+
+        Assert.Equal(viaFeatures.Loss, viaTable.Loss);
+        Assert.Equal(expected, actual);
+        Assert.Throws<ArgumentException>(() => loss.Compute(scratch, b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, table: table));
+    }
 }
