@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ContrastiveNE.Models;
 using ContrastiveNE.Optimization;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Threading;
@@ -154,24 +155,10 @@ internal sealed class BatchLoss
     }
 
     /// <summary>features[r] = table[targets[r]] for the first <paramref name="rows"/> rows.</summary>
-    private static void Gather(float[] table, int[] targets, int rows, int d, float[] features, int threads)
+    private static unsafe void Gather(float[] table, int[] targets, int rows, int d, float[] features, int threads)
     {
         if (features.Length < rows * d) throw new ArgumentException($"The feature buffer holds {features.Length} values; {rows} rows need {rows * d}.", nameof(features));
-        Parallelism.ForRanges(rows, 8192, threads, (start, end) =>
-        {
-            for (int r = start; r < end; r++) table.AsSpan(targets[r] * d, d).CopyTo(features.AsSpan(r * d, d));
-        });
-    }
-
-    /// <summary>The 2-D rows of <paramref name="targets"/>[0, rows) from <paramref name="table"/>, one 8-byte move each.</summary>
-    private static unsafe void GatherPlanar(float[] table, int[] targets, int rows, float[] destination)
-    {
-        fixed (float* t = table, f = destination)
-        fixed (int* map = targets)
-        {
-            long* source = (long*)t, rowsOut = (long*)f;
-            for (int r = 0; r < rows; r++) rowsOut[r] = source[map[r]];
-        }
+        fixed (float* f = features) EmbeddingTable.Gather(table, d, targets, rows, f, threads);
     }
 
     private void Normalise(float[] features, int rows, int d)
@@ -223,7 +210,7 @@ internal sealed class BatchLoss
             {
                 var own = _units[u].Rows;
                 if (own.Length < 2 * rows) _units[u].Rows = own = new float[2 * rows];
-                GatherPlanar(unitGatherTable, targets!, rows, own);
+                unsafe { fixed (float* o = own) EmbeddingTable.GatherRange(unitGatherTable, 2, targets!, 0, rows, o); }
                 RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, targets);
             }
             else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);

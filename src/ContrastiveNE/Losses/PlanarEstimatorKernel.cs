@@ -26,14 +26,9 @@ internal static class PlanarEstimatorKernel
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width;
-        // Two sets of write-back buffers, as in the InfoNCE kernel: a group is written back while the next one computes.
-        float* pairs = scratch + 3 * Lanes * width, pairsPrevious = scratch + 5 * Lanes * width;
-        int* columnsPrevious = columns + Lanes * width;
-        float* own = stackalloc float[2 * Lanes];
-        float* ownPrevious = stackalloc float[2 * Lanes];
-        var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
-        var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
-        var rowsV = Vector256.Create(rows);
+        float* own = stackalloc float[4 * Lanes];
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m);
+        var negativeRows = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
         var one = Vector256<float>.One;
@@ -42,7 +37,6 @@ internal static class PlanarEstimatorKernel
         var c = Vector256.Create(loss.C);
         var minusTwo = Vector256.Create(-2f);
         var specSum = Vector256<float>.Zero;
-        int previous = -1;
         // A local copy keeps the lane states in registers; through the ref every draw went via memory.
         var rng = random;
         int i0 = first;
@@ -66,12 +60,7 @@ internal static class PlanarEstimatorKernel
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
-                // SPEC §2: r uniform in [0, 2b − 1), row (i + 1 + r) mod 2b — every row but the head.
-                var bits = rng.Next();
-                var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
-                var j = start + r.AsInt32();
-                j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
-                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
+                var j = negativeRows.Draw(rng.Next(), start, targets, writeBack.Columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));
@@ -90,24 +79,20 @@ internal static class PlanarEstimatorKernel
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;
             var sy = coef0 * dy0;
-            PlanarInfoNceKernel.StorePairs(sx, sy, pairs);
+            PlanarInfoNceKernel.StorePairs(sx, sy, writeBack.Pairs);
             for (int k = 1; k <= m; k++)
             {
                 var vx = Vector256.Load(dxs + Lanes * k);
                 var vy = Vector256.Load(dys + Lanes * k);
                 sx += vx;
                 sy += vy;
-                PlanarInfoNceKernel.StorePairs(vx, vy, pairs + 2 * Lanes * k);
+                PlanarInfoNceKernel.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
             }
-            PlanarInfoNceKernel.StorePairs(sx, sy, own);
-            if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
-            previous = i0;
-            float* swap = pairs; pairs = pairsPrevious; pairsPrevious = swap;
-            swap = own; own = ownPrevious; ownPrevious = swap;
-            int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
+            PlanarInfoNceKernel.StorePairs(sx, sy, writeBack.Own);
+            writeBack.Advance(i0, b, m, g, a, targets);
         }
         specGradient += Vector256.Sum(specSum);
-        if (previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
+        writeBack.Flush(b, m, g, a, targets);
         random = rng;
         return i0;
     }

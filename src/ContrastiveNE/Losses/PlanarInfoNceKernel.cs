@@ -32,15 +32,9 @@ internal static class PlanarInfoNceKernel
     {
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
-        // Two sets of write-back buffers: a group's pushes are written back while the next group computes, so the
-        // scalar reads never wait on the vector stores that just filled them (a store-forwarding stall per element).
-        float* pairs = scratch + 3 * Lanes * width, pairsPrevious = scratch + 5 * Lanes * width;
-        int* columnsPrevious = columns + Lanes * width;
-        float* own = stackalloc float[2 * Lanes];
-        float* ownPrevious = stackalloc float[2 * Lanes];
-        var bound = Vector256.Create((ulong)(uint)(rows - 1)).AsUInt32();
-        var highMask = Vector256.Create(0xFFFFFFFF00000000UL);
-        var rowsV = Vector256.Create(rows);
+        float* own = stackalloc float[4 * Lanes];
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m);
+        var negatives = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
         var one = Vector256<float>.One;
@@ -51,7 +45,6 @@ internal static class PlanarInfoNceKernel
         var minusTwo = Vector256.Create(-2f);
         float invRho = loss.InverseRho;
         bool includePositive = loss.IncludePositive;
-        int previous = -1;
         // A local copy keeps the lane states in registers; through the ref every draw went via memory.
         var rng = random;
         int i0 = first;
@@ -71,13 +64,7 @@ internal static class PlanarInfoNceKernel
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
-                // SPEC §2: r uniform in [0, 2b − 1), row (i + 1 + r) mod 2b — every row but the head.
-                var bits = rng.Next();
-                var r = (Avx2.Multiply(bits.AsUInt32(), bound) >>> 32) | (Avx2.Multiply((bits >>> 32).AsUInt32(), bound) & highMask);
-                var j = start + r.AsInt32();
-                j -= Vector256.GreaterThanOrEqual(j, rowsV) & rowsV;
-                // The write-back needs the accumulator row: the batch row, or with targets the row's target.
-                Vector256.Store(targets != null ? Avx2.GatherVector256(targets, j, 4) : j, columns + Lanes * k);
+                var j = negatives.Draw(rng.Next(), start, targets, writeBack.Columns + Lanes * k);
                 var dx = hx - Avx2.GatherVector256(f, j + j, 4);
                 var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
                 var q = one / (epsV + (dx * dx + dy * dy));
@@ -97,7 +84,7 @@ internal static class PlanarInfoNceKernel
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;
             var sy = coef0 * dy0;
-            StorePairs(sx, sy, pairs);
+            StorePairs(sx, sy, writeBack.Pairs);
             for (int k = 1; k <= m; k++)
             {
                 var q = Vector256.Load(qs + Lanes * k);
@@ -107,16 +94,12 @@ internal static class PlanarInfoNceKernel
                 var vy = coef * Vector256.Load(dys + Lanes * k);
                 sx += vx;
                 sy += vy;
-                StorePairs(vx, vy, pairs + 2 * Lanes * k);
+                StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
             }
-            StorePairs(sx, sy, own);
-            if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
-            previous = i0;
-            float* swap = pairs; pairs = pairsPrevious; pairsPrevious = swap;
-            swap = own; own = ownPrevious; ownPrevious = swap;
-            int* swapColumns = columns; columns = columnsPrevious; columnsPrevious = swapColumns;
+            StorePairs(sx, sy, writeBack.Own);
+            writeBack.Advance(i0, b, m, g, a, targets);
         }
-        if (previous >= 0) WriteLaneGradients(previous, b, m, g, a, targets, columnsPrevious, ownPrevious, pairsPrevious);
+        writeBack.Flush(b, m, g, a, targets);
         random = rng;
         return i0;
     }

@@ -43,31 +43,34 @@ public sealed class EmbeddingTable : IEmbeddingModel
         var items = batch.Items ?? throw new ArgumentException("The embedding table needs a batch of item indices.", nameof(batch));
         int d = Positions.Columns, rows = 2 * batch.Size;
         if (features.Length < rows * d) throw new ArgumentException($"The feature buffer holds {features.Length} values; {rows} rows need {rows * d}.", nameof(features));
-        var table = Positions.Data;
         unsafe
         {
-            fixed (float* f = features)
+            fixed (float* f = features) Gather(Positions.Data, d, items, rows, f, Threads);
+        }
+    }
+
+    /// <summary>destination row r ← table row items[r] for r &lt; <paramref name="rows"/> (d values each), in parallel ranges.</summary>
+    internal static unsafe void Gather(float[] table, int d, int[] items, int rows, float* destination, int threads)
+    {
+        nint target = (nint)destination;
+        Parallelism.ForRanges(rows, Grain, threads, (start, end) => GatherRange(table, d, items, start, end, (float*)target));
+    }
+
+    /// <summary>destination row r ← table row items[r] for r in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    internal static unsafe void GatherRange(float[] table, int d, int[] items, int start, int end, float* destination)
+    {
+        fixed (float* tp = table)
+        fixed (int* ip = items)
+        {
+            if (d == 2)
             {
-                float* fp = f;
-                Parallelism.ForRanges(rows, Grain, Threads, (start, end) =>
-                {
-                    if (d == 2)
-                    {
-                        // One 8-byte move per row: a 2-D position is exactly one long.
-                        fixed (float* tp = table)
-                        fixed (int* ip = items)
-                        {
-                            long* source = (long*)tp, destination = (long*)fp;
-                            for (int r = start; r < end; r++) destination[r] = source[ip[r]];
-                        }
-                    }
-                    else
-                    {
-                        for (int r = start; r < end; r++)
-                            table.AsSpan(items[r] * d, d).CopyTo(new Span<float>(fp + (long)r * d, d));
-                    }
-                });
+                // One 8-byte move per row: a 2-D position is exactly one long.
+                long* source = (long*)tp, rowsOut = (long*)destination;
+                for (int r = start; r < end; r++) rowsOut[r] = source[ip[r]];
+                return;
             }
+            long bytes = d * sizeof(float);
+            for (int r = start; r < end; r++) Buffer.MemoryCopy(tp + (long)ip[r] * d, destination + (long)r * d, bytes, bytes);
         }
     }
 

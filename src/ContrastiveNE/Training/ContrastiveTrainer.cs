@@ -113,23 +113,23 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 ulong stream = ((ulong)(uint)epoch << 32) | (uint)t;
                 float temperature = (float)Math.Exp(_logTemperature.Value[0]);
                 BatchLossResult r;
-                if (_model is EmbeddingTable table)
+                var table = _model as EmbeddingTable;
+                if (table != null)
                 {
                     // A table's forward pass is a gather and its backward pass a scatter-add, both by item: the loss does
                     // both in its own units (each unit gathers the rows it reads and adds into the table gradient
                     // directly, in a fixed order) instead of a shared gather and a serial scatter.
                     r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
                         table.Parameters[0].Gradient, o.Threads, targets: _batch.Items, table: table.Positions.Data);
-                    if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
                 }
                 else
                 {
                     _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
                     r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
                         _featureGradient, o.Threads);
-                    if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
-                    _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
                 }
+                if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
+                if (table == null) _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
                 for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
                 if (learnZ)
                 {
