@@ -272,8 +272,17 @@ public static partial class Gemm
             // Later k-blocks add to what the first one wrote; the last one finishes the values (the epilogue).
             float betaBlock = p0 == 0 ? beta : 1f;
             bool last = p0 + kc >= k;
+            // Packing streams a block of stored B rows from memory, a stall the kernels cannot hide; the next block's
+            // rows are prefetched while this one computes, a share of them before each strip.
+            int nextKc = prepacked == null && transB == Transpose.No && !last ? Math.Min(kcMax, k - p0 - kc) : 0;
+            int stripCount = (w + nr - 1) / nr, prefetchShare = (nextKc + stripCount - 1) / stripCount;
             for (int jr = 0; jr < w; jr += nr)
             {
+                if (nextKc > 0)
+                {
+                    int first = jr / nr * prefetchShare;
+                    GemmPacking.PrefetchRows(b, bRows, ldb, p0 + kc + first, Math.Min(prefetchShare, nextKc - first), j0, w);
+                }
                 float* strip = strips + (nint)(jr / nr) * kc * nr;
                 float* cCol = c + i0 * ldc + j0 + jr;
                 int nrHere = Math.Min(nr, w - jr);

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ContrastiveNE.Linear;
 
@@ -36,32 +38,72 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackB(Transpose transB, float* b, int* rows, nint ldb, int p0, int kc, int j0, int w, int nr, float* dst)
     {
+        if (transB == Transpose.No)
+        {
+            PackRows(b, rows, ldb, p0, kc, j0, w, nr, dst);
+            return;
+        }
         for (int js = 0; js < w; js += nr)
         {
             int width = Math.Min(nr, w - js);
             float* strip = dst + (nint)(js / nr) * kc * nr;
-            if (transB == Transpose.No)
+            // op(B) column j is stored row j: read it contiguously, scatter with stride nr.
+            for (int jj = 0; jj < width; jj++)
             {
-                // op(B) rows are stored rows: each packed row is one contiguous copy.
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + (rows == null ? p0 + p : rows[p0 + p]) * ldb + j0 + js;
-                    float* row = strip + p * nr;
-                    new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(row, width));
-                    for (int jj = width; jj < nr; jj++) row[jj] = 0;
-                }
+                float* src = b + (j0 + js + jj) * ldb + p0;
+                for (int p = 0; p < kc; p++) strip[p * nr + jj] = src[p];
             }
-            else
+            for (int jj = width; jj < nr; jj++)
+                for (int p = 0; p < kc; p++) strip[p * nr + jj] = 0;
+        }
+    }
+
+    /// <summary>
+    /// The untransposed case of <see cref="PackB"/>: op(B) rows are stored rows, so each stored row segment is read
+    /// once, front to back, and dealt out to the strips NR values at a time. Rows named by an index are scattered
+    /// over memory, where the hardware prefetcher cannot follow; the segment two rows ahead is prefetched instead.
+    /// </summary>
+    private static void PackRows(float* b, int* rows, nint ldb, int p0, int kc, int j0, int w, int nr, float* dst)
+    {
+        int fullStrips = w / nr, rest = w - fullStrips * nr;
+        nint stripStride = (nint)kc * nr;
+        bool wide = Vector512.IsHardwareAccelerated && nr % 16 == 0;
+        for (int p = 0; p < kc; p++)
+        {
+            float* src = b + (rows == null ? p0 + p : rows[p0 + p]) * ldb + j0;
+            if (rows != null && p + 2 < kc && Sse.IsSupported)
             {
-                // op(B) column j is stored row j: read it contiguously, scatter with stride nr.
-                for (int jj = 0; jj < width; jj++)
-                {
-                    float* src = b + (j0 + js + jj) * ldb + p0;
-                    for (int p = 0; p < kc; p++) strip[p * nr + jj] = src[p];
-                }
-                for (int jj = width; jj < nr; jj++)
-                    for (int p = 0; p < kc; p++) strip[p * nr + jj] = 0;
+                byte* ahead = (byte*)(b + rows[p0 + p + 2] * ldb + j0);
+                for (nint line = 0; line < (nint)w * sizeof(float); line += 64) Sse.Prefetch0(ahead + line);
             }
+            float* row = dst + p * nr;
+            for (int s = 0; s < fullStrips; s++, src += nr, row += stripStride)
+            {
+                if (wide)
+                    for (int t = 0; t < nr; t += 16) Vector512.Store(Vector512.Load(src + t), row + t);
+                else
+                    new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(row, nr));
+            }
+            if (rest > 0)
+            {
+                for (int t = 0; t < rest; t++) row[t] = src[t];
+                for (int t = rest; t < nr; t++) row[t] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Prefetches the stored segments [j0, j0 + w) of op(B) rows p0 … p0 + count (B not transposed; row p is the stored
+    /// row rows[p] when <paramref name="rows"/> ≠ null), one request per cache line.
+    /// </summary>
+    public static void PrefetchRows(float* b, int* rows, nint ldb, int p0, int count, int j0, int w)
+    {
+        if (!Sse.IsSupported) return;
+        nint bytes = (nint)w * sizeof(float);
+        for (int p = p0; p < p0 + count; p++)
+        {
+            byte* src = (byte*)(b + (rows == null ? p : rows[p]) * ldb + j0);
+            for (nint line = 0; line < bytes; line += 64) Sse.Prefetch0(src + line);
         }
     }
 
