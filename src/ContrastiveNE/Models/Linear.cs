@@ -156,6 +156,65 @@ public sealed class Linear : ILayer
     }
 
     /// <summary>
+    /// Forward pass of the input rows [<paramref name="first"/>, first + <paramref name="count"/>) alone, on the
+    /// calling thread, into <paramref name="output"/> (count × out), optionally followed by ReLU: row r of the input
+    /// is row <paramref name="rowIndex"/>[r] of <paramref name="input"/> when an index is given. Nothing is retained;
+    /// <see cref="Sequential"/> runs the blocks of a batch on several threads and then calls <see cref="Retain"/>.
+    /// </summary>
+    internal void ForwardBlock(ReadOnlySpan<float> input, ReadOnlySpan<int> rowIndex, int first, int count, Span<float> output, bool relu)
+    {
+        int inDim = InputDimension, outDim = OutputDimension;
+        if (rowIndex.IsEmpty)
+            Gemm.Multiply(Transpose.No, Transpose.Yes, count, outDim, inDim, 1f, input.Slice(first * inDim, count * inDim), inDim,
+                _weight.Value, inDim, 0f, output[..(count * outDim)], outDim, 1, _bias.Value, relu, default);
+        else
+            Gemm.Multiply(Transpose.No, Transpose.Yes, count, outDim, inDim, 1f, input, inDim,
+                _weight.Value, inDim, 0f, output[..(count * outDim)], outDim, 1, _bias.Value, relu, default, aRows: rowIndex.Slice(first, count));
+    }
+
+    /// <summary>Keeps <paramref name="input"/> (read through <paramref name="rowIndex"/> when not empty) as the input of the last training forward pass, of <paramref name="rows"/> rows.</summary>
+    internal void Retain(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows)
+    {
+        _input = input;
+        _inputRows = rowIndex.IsEmpty ? default : rowIndex[..rows];
+        _rows = rows;
+    }
+
+    /// <summary>
+    /// The backward pass of the retained rows [<paramref name="first"/>, first + <paramref name="count"/>) alone, on the
+    /// calling thread: this block's share of the weight gradient (out × in) and of the bias gradient are written
+    /// (not added) to <paramref name="weightPartial"/> and <paramref name="biasPartial"/>, and, when
+    /// <paramref name="inputGradient"/> is not empty, the block's input gradient (count × in) is written there, masked
+    /// by the retained input where <paramref name="maskByInput"/> (the rectifier before this layer, as in
+    /// <see cref="BackwardThroughRelu"/>). <see cref="Sequential"/> runs the blocks of a batch on several threads and
+    /// sums the partials in block order.
+    /// </summary>
+    internal void BackwardBlock(ReadOnlySpan<float> outputGradient, int first, int count,
+        Span<float> weightPartial, Span<float> biasPartial, Span<float> inputGradient, bool maskByInput)
+    {
+        if (_rows < 0) throw new InvalidOperationException("Backward needs a training forward pass first.");
+        int inDim = InputDimension, outDim = OutputDimension;
+        if (first < 0 || count < 1 || first + count > _rows)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Rows {first} … {first + count} are not inside the {_rows} retained rows.");
+        var dY = outputGradient[..(count * outDim)];
+        bool indexed = !_inputRows.IsEmpty;
+        if (indexed)
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
+                _input.Span, inDim, 0f, weightPartial, inDim, 1, default, relu: false, default, bRows: _inputRows.Span.Slice(first, count));
+        else
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
+                _input.Span.Slice(first * inDim, count * inDim), inDim, 0f, weightPartial, inDim, 1);
+        var bias = biasPartial[..outDim];
+        bias.Clear();
+        for (int r = 0; r < count; r++) LayerKernels.AddTo(dY.Slice(r * outDim, outDim), bias);
+        if (inputGradient.IsEmpty) return;
+        if (maskByInput && indexed) throw new InvalidOperationException("An input read through a row index did not come out of a rectifier.");
+        Gemm.Multiply(Transpose.No, Transpose.No, count, inDim, outDim, 1f, dY, outDim,
+            _weight.Value, inDim, 0f, inputGradient[..(count * inDim)], inDim, 1,
+            default, relu: false, maskByInput ? _input.Span.Slice(first * inDim, count * inDim) : default);
+    }
+
+    /// <summary>
     /// Training forward pass followed by ReLU, in one pass over the output (used by <see cref="Sequential"/> for a
     /// linear layer followed by a <see cref="Relu"/>): the same values as the two layers one after the other.
     /// </summary>

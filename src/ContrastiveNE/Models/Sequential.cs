@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using ContrastiveNE.Threading;
+
 namespace ContrastiveNE.Models;
 
 /// <summary>
@@ -17,6 +20,10 @@ public sealed class Sequential : ILayer
     private float[] _gradientA = [], _gradientB = [];
     private int _threads;
     private int _rows = -1;
+    private readonly bool _rectifiedChain;
+    private readonly int[] _partialOffsets;
+    private readonly int _partialStride;
+    private float[] _blockPartials = [];
 
     /// <summary>Chains <paramref name="layers"/> (at least one); each layer's output width must equal the next one's input width.</summary>
     /// <exception cref="ArgumentException">The list is empty or two neighbouring widths differ.</exception>
@@ -36,6 +43,16 @@ public sealed class Sequential : ILayer
         _parameters = [.. parameters];
         _activations = new float[_layers.Length - 1][];
         for (int l = 0; l < _activations.Length; l++) _activations[l] = [];
+        // Linear, ReLU, Linear, …, Linear: back-propagated block by block (see BackwardInBlocks).
+        _rectifiedChain = _layers.Length % 2 == 1;
+        for (int l = 0; l < _layers.Length; l++)
+            _rectifiedChain &= l % 2 == 0 ? _layers[l] is Linear : _layers[l] is Relu;
+        _partialOffsets = new int[_layers.Length];
+        for (int l = 0; l < _layers.Length; l += 2)
+        {
+            _partialOffsets[l] = _partialStride;
+            if (_layers[l] is Linear linear) _partialStride += linear.Weight.Length + linear.Bias.Length;
+        }
     }
 
     /// <summary>The layers, in order.</summary>
@@ -116,6 +133,11 @@ public sealed class Sequential : ILayer
 
     private void ForwardRetained(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
     {
+        if (_rectifiedChain && rows > BlockRows)
+        {
+            ForwardInBlocks(input, rowIndex, rows, output);
+            return;
+        }
         ReadOnlyMemory<float> current = input;
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -144,6 +166,11 @@ public sealed class Sequential : ILayer
         int rows = _rows;
         if (outputGradient.Length < rows * OutputDimension)
             throw new ArgumentException($"The output gradient holds {outputGradient.Length} values; {rows} rows × {OutputDimension} need {rows * OutputDimension}.", nameof(outputGradient));
+        if (inputGradient.IsEmpty && _rectifiedChain && rows > BlockRows)
+        {
+            BackwardInBlocks(outputGradient, rows);
+            return;
+        }
         ReadOnlySpan<float> current = outputGradient;
         int buffer = 0;
         for (int l = _layers.Length - 1; l >= 0; l--)
@@ -160,6 +187,126 @@ public sealed class Sequential : ILayer
             current = next;
         }
     }
+
+    /// <summary>
+    /// Training forward pass of a linear/rectifier chain one block of rows at a time through every layer (see
+    /// <see cref="BackwardInBlocks"/>): each layer's block output is still in cache when the next layer reads it. Every
+    /// activation is still written out whole, for the backward pass.
+    /// </summary>
+    private void ForwardInBlocks(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
+    {
+        int blockRows = BlockRows, blocks = (rows + blockRows - 1) / blockRows, last = _layers.Length - 1;
+        for (int l = 0; l < last; l += 2) Buffer(_activations, l, rows * _layers[l].OutputDimension);
+        int outDim = OutputDimension;
+        unsafe
+        {
+            fixed (float* po = output)
+            {
+                nint result = (nint)po;
+                Parallelism.For(blocks, _threads, block =>
+                {
+                    int first = block * blockRows, count = Math.Min(blockRows, rows - first);
+                    for (int l = 0; l <= last; l += 2)
+                    {
+                        var linear = (Linear)_layers[l];
+                        int width = linear.OutputDimension;
+                        Span<float> target = l == last
+                            ? new Span<float>((float*)result + (nint)first * outDim, count * outDim)
+                            : _activations[l].AsSpan(first * width, count * width);
+                        if (l == 0) linear.ForwardBlock(input.Span, rowIndex.Span, first, count, target, relu: l < last);
+                        else linear.ForwardBlock(_activations[l - 2], default, first, count, target, relu: l < last);
+                    }
+                });
+            }
+        }
+        for (int l = 0; l <= last; l += 2)
+        {
+            var linear = (Linear)_layers[l];
+            if (l == 0) linear.Retain(input, rowIndex, rows);
+            else linear.Retain(_activations[l - 2].AsMemory(0, rows * linear.InputDimension), default, rows);
+            if (l < last) ((Relu)_layers[l + 1]).RetainOutput(_activations[l].AsMemory(0, rows * linear.OutputDimension), rows);
+        }
+        _rows = rows;
+    }
+
+    /// <summary>
+    /// Rows per block of <see cref="BackwardInBlocks"/> (tests lower it). The blocks' bounds depend only on the row
+    /// count, so the summed gradients are the same at any thread count.
+    /// </summary>
+    internal int BlockRows { get; set; } = 2048;
+
+    /// <summary>
+    /// Back-propagation of a linear/rectifier chain whose input gradient nobody needs (the network of a parametric
+    /// embedding), one block of rows at a time through every layer instead of one layer at a time through every
+    /// row: a block's gradients (a few hundred kB) stay in cache from one layer to the next, where a whole batch's
+    /// (tens of MB per layer) would be written to memory and read back by each of the layer's products and sums.
+    /// Each block writes its own share of every weight and bias gradient; the shares are added in block order.
+    /// </summary>
+    private void BackwardInBlocks(ReadOnlySpan<float> outputGradient, int rows)
+    {
+        int blockRows = BlockRows, blocks = (rows + blockRows - 1) / blockRows, stride = _partialStride;
+        if (_blockPartials.Length < (long)blocks * stride) _blockPartials = new float[checked(blocks * stride)];
+        int outDim = OutputDimension;
+        unsafe
+        {
+            fixed (float* pg = outputGradient)
+            {
+                nint gradient = (nint)pg;
+                Parallelism.For(blocks, _threads, block =>
+                {
+                    int first = block * blockRows, count = Math.Min(blockRows, rows - first);
+                    var upstream = new ReadOnlySpan<float>((float*)gradient + (nint)first * outDim, count * outDim);
+                    var partials = _blockPartials.AsSpan(block * stride, stride);
+                    int width = 0;
+                    foreach (var layer in _layers) width = Math.Max(width, layer.InputDimension);
+                    var buffers = BlockBuffers(count * width);
+                    int which = 0;
+                    for (int l = _layers.Length - 1; l >= 0; l -= 2)
+                    {
+                        var linear = (Linear)_layers[l];
+                        int offset = _partialOffsets[l];
+                        int weights = linear.Weight.Length;
+                        Span<float> next = l == 0 ? default : buffers[which ^= 1].AsSpan(0, count * linear.InputDimension);
+                        linear.BackwardBlock(upstream, first, count, partials.Slice(offset, weights),
+                            partials.Slice(offset + weights, linear.OutputDimension), next, maskByInput: l > 0);
+                        upstream = next;
+                    }
+                });
+            }
+        }
+        // Σ over blocks in block order, then into the gradients (which accumulate, as every layer's backward does).
+        for (int l = 0; l < _layers.Length; l += 2)
+        {
+            var linear = (Linear)_layers[l];
+            int offset = _partialOffsets[l];
+            AddBlockPartials(offset, linear.Weight.Gradient, blocks, stride);
+            AddBlockPartials(offset + linear.Weight.Length, linear.Bias.Gradient, blocks, stride);
+        }
+    }
+
+    private void AddBlockPartials(int offset, float[] gradient, int blocks, int stride)
+    {
+        var partials = _blockPartials;
+        Parallelism.ForRanges(gradient.Length, 8192, _threads, (start, end) =>
+        {
+            var sum = partials.AsSpan(offset + start, end - start);
+            for (int block = 1; block < blocks; block++)
+                TensorPrimitives.Add(sum, partials.AsSpan(block * stride + offset + start, end - start), sum);
+            var target = gradient.AsSpan(start, end - start);
+            TensorPrimitives.Add(target, sum, target);
+        });
+    }
+
+    /// <summary>This thread's two block gradient buffers, each of at least <paramref name="length"/> values.</summary>
+    private static float[][] BlockBuffers(int length)
+    {
+        var buffers = t_blockBuffers ??= [[], []];
+        for (int i = 0; i < 2; i++)
+            if (buffers[i].Length < length) buffers[i] = new float[length];
+        return buffers;
+    }
+
+    [ThreadStatic] private static float[][]? t_blockBuffers;
 
     /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
     private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;

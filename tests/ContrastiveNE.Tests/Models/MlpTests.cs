@@ -162,6 +162,92 @@ public class MlpTests
     }
 
     [Fact]
+    public void BlockwisePassesMatchTheLayerwisePasses()
+    {
+        // Without an input gradient to return, a linear/rectifier chain runs forward and backward one block of rows at
+        // a time through all layers. Per row the forward pass does the same arithmetic, so outputs are bit-identical;
+        // the parameter gradients are sums over the blocks' shares (another summation order), so they agree to rounding,
+        // and against the double-precision reference too.
+        const int rows = 1000, inDim = 23;
+        var x = RandomValues(rows * inDim, 71);
+        var dy = RandomValues(rows * 3, 72);
+        (float[] Y, float[][] Gradients) Run(int blockRows, int threads)
+        {
+            var net = Mlp.Create(inDim, [17, 19], 3, seed: 73, threads);
+            net.BlockRows = blockRows;
+            var y = new float[rows * 3];
+            net.Forward(x, rows, y, training: true);
+            net.Backward(dy, default);
+            // Gradients accumulate: a second backward pass adds the same values again.
+            net.Backward(dy, default);
+            return (y, [.. net.Parameters.Select(p => p.Gradient)]);
+        }
+        var layerwise = Run(int.MaxValue, 2);
+        var blockwise = Run(96, 2);
+        Assert.Equal(layerwise.Y, blockwise.Y);
+        var reference = Mlp.Create(inDim, [17, 19], 3, seed: 73);
+        for (int p = 0; p < layerwise.Gradients.Length; p++)
+        {
+            AssertClose(ToDouble(layerwise.Gradients[p]), blockwise.Gradients[p], 1e-5, reference.Parameters[p].Name);
+            Assert.Contains(blockwise.Gradients[p], g => g != 0);
+        }
+        // The blocks' bounds depend on the row count only: any thread count gives the same bits.
+        var oneThread = Run(96, 1);
+        Assert.Equal(blockwise.Y, oneThread.Y);
+        for (int p = 0; p < layerwise.Gradients.Length; p++) Assert.Equal(blockwise.Gradients[p], oneThread.Gradients[p]);
+
+        // And the blockwise gradients of one pass pass the check against the double-precision network's products.
+        var net = Mlp.Create(inDim, [17, 19], 3, seed: 73, threads: 2);
+        net.BlockRows = 96;
+        net.Forward(x, rows, new float[rows * 3], training: true);
+        net.Backward(dy, default);
+        var layers = ReferenceLayerGradients(net, ToDouble(x), ToDouble(dy), rows);
+        for (int p = 0; p < layers.Length; p++) AssertClose(layers[p], net.Parameters[p].Gradient, 1e-4, net.Parameters[p].Name);
+    }
+
+    /// <summary>Weight and bias gradients of a linear/rectifier chain in double precision, by back-propagating <paramref name="dy"/>.</summary>
+    private static double[][] ReferenceLayerGradients(Sequential net, double[] x, double[] dy, int rows)
+    {
+        var inputs = new List<double[]>();
+        var current = x;
+        var linears = net.Layers.OfType<Linear>().ToList();
+        for (int l = 0; l < linears.Count; l++)
+        {
+            inputs.Add(current);
+            var lin = linears[l];
+            current = LinearForward(current, rows, lin.InputDimension, lin.OutputDimension, ToDouble(lin.Weight.Value), ToDouble(lin.Bias.Value));
+            if (l < linears.Count - 1) current = [.. current.Select(v => Math.Max(v, 0))];
+        }
+        var gradients = new double[2 * linears.Count][];
+        var g = dy;
+        for (int l = linears.Count - 1; l >= 0; l--)
+        {
+            var lin = linears[l];
+            int inDim = lin.InputDimension, outDim = lin.OutputDimension;
+            var dw = new double[outDim * inDim];
+            var db = new double[outDim];
+            var dx = new double[rows * inDim];
+            var w = lin.Weight.Value;
+            for (int r = 0; r < rows; r++)
+                for (int o = 0; o < outDim; o++)
+                {
+                    double go = g[r * outDim + o];
+                    db[o] += go;
+                    for (int i = 0; i < inDim; i++)
+                    {
+                        dw[o * inDim + i] += go * inputs[l][r * inDim + i];
+                        dx[r * inDim + i] += go * w[o * inDim + i];
+                    }
+                }
+            for (int i = 0; i < dx.Length; i++) if (!(inputs[l][i] > 0)) dx[i] = 0;
+            gradients[2 * l] = dw;
+            gradients[2 * l + 1] = db;
+            g = dx;
+        }
+        return gradients;
+    }
+
+    [Fact]
     public void WarmNetworkAllocatesNoBuffers()
     {
         const int rows = 2000, inDim = 50;
@@ -177,5 +263,16 @@ public class MlpTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // One batch of activations is 2000 × 20 floats = 160 kB; only small closures may be allocated.
         Assert.True(allocated < 16_000, $"A warm batch allocated {allocated} bytes.");
+
+        net.BlockRows = 300; // blockwise, on this thread (one thread)
+        net.Forward(x, rows, y, training: true);
+        net.Backward(dy, default);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        net.Forward(x, rows, y, training: true);
+        net.Backward(dy, default);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Each block's products allocate their small closures (~20 kB in all here); a block's gradient buffer alone
+        // would be 300 × 50 floats = 60 kB.
+        Assert.True(allocated < 40_000, $"A warm blockwise batch allocated {allocated} bytes.");
     }
 }

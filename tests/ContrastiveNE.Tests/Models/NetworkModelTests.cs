@@ -79,8 +79,8 @@ public class NetworkModelTests
     public void RowsReadInPlaceEqualTheGatheredBatchBitForBit()
     {
         // The model's first layer reads batch rows straight from the data through the item index; a network given the
-        // gathered rows must produce the same features and parameter gradients, bit for bit. 9,000 rows make the
-        // first layer's weight gradient split k as well.
+        // gathered rows must produce the same features and parameter gradients, bit for bit. 9,000 rows run
+        // block by block through the network (the indexed rows of each block read in place).
         var data = RandomData(1000, 20, 13);
         var batch = IndexBatch(4500, 1000, 14);
         var gradient = ReferenceNetwork.RandomValues(9000 * 2, 15);
