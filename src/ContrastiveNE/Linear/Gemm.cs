@@ -127,8 +127,8 @@ public static partial class Gemm
         }
         int mTiles = (m + g.Mc - 1) / g.Mc;
         // Wide units when there are many row blocks (packing B once per 256 columns); narrow ones when m is small
-        // (e.g. the weight gradient, m = 100), so the columns still spread over the threads.
-        int unitWidth = mTiles >= 8 ? 256 : 64;
+        // (e.g. the weight gradient, m = 100), so the columns still spread over the threads, unless there is one thread.
+        int unitWidth = mTiles >= 8 || Parallelism.Resolve(threads) == 1 ? 256 : 64;
         int nTiles = (n + unitWidth - 1) / unitWidth;
         if (k >= 2 * SplitKChunk && k > SplitKRatio * Math.Max(m, n))
         {
