@@ -8,8 +8,10 @@ namespace ContrastiveNE.Models;
 /// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
 /// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input,
 /// a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass, and back-propagation through a
-/// rectifier happens inside the input-gradient product of the linear layer after it. An inference pass reuses the
-/// same buffers, so it must not come between a training pass and its backward pass.
+/// rectifier happens inside the input-gradient product of the linear layer after it. A chain of linear layers with
+/// rectifiers between them (a multilayer perceptron) trains a large batch in blocks of rows, each block passing
+/// through all layers while its activations are in cache. An inference pass reuses the same buffers, so it must not
+/// come between a training pass and its backward pass.
 /// </summary>
 public sealed class Sequential : ILayer
 {
