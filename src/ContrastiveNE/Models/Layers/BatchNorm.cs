@@ -142,31 +142,20 @@ public sealed unsafe class BatchNorm : ILayer
         float* x = (float*)_src, y = (float*)_dst;
         long count = (long)rows * s;
         double sum = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            float* p = x + (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) sum += p[k];
-        }
+        for (int r = 0; r < rows; r++) sum += ChannelKernels.Sum(x + (long)r * dim + c * s, s);
         double mean = sum / count;
         double squares = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            float* p = x + (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) { double d = p[k] - mean; squares += d * d; }
-        }
+        for (int r = 0; r < rows; r++) squares += ChannelKernels.SquaredDeviations(x + (long)r * dim + c * s, s, mean);
         double variance = squares / count;
         float invStd = (float)(1.0 / Math.Sqrt(variance + _epsilon));
         _invStd[c] = invStd;
         float m = (float)mean, gamma = _gamma.Value[c], beta = _beta.Value[c];
-        float[] normalised = _normalised!;
-        for (int r = 0; r < rows; r++)
+        fixed (float* normalised = _normalised)
         {
-            long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
+            for (int r = 0; r < rows; r++)
             {
-                float xhat = (x[offset + k] - m) * invStd;
-                normalised[offset + k] = xhat;
-                y[offset + k] = gamma * xhat + beta;
+                long offset = (long)r * dim + c * s;
+                ChannelKernels.Normalise(x + offset, normalised + offset, y + offset, s, m, invStd, gamma, beta);
             }
         }
         RunningMean[c] = (1 - _momentum) * RunningMean[c] + _momentum * m;
@@ -183,7 +172,7 @@ public sealed unsafe class BatchNorm : ILayer
         for (int r = 0; r < rows; r++)
         {
             long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) y[offset + k] = scale * x[offset + k] + shift;
+            ChannelKernels.Affine(x + offset, y + offset, s, scale, shift);
         }
     }
 
@@ -193,29 +182,25 @@ public sealed unsafe class BatchNorm : ILayer
         //   ∂L/∂x = γ·σ̂⁻¹·(∂L/∂y − mean(∂L/∂y) − x̂·mean(∂L/∂y · x̂)).
         int dim = InputDimension, s = _spatial, rows = _callRows;
         float* dy = (float*)_src, dx = (float*)_dst;
-        float[] normalised = _normalised!;
-        double sumDy = 0, sumDyXhat = 0;
-        for (int r = 0; r < rows; r++)
+        fixed (float* normalised = _normalised)
         {
-            long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
+            double sumDy = 0, sumDyXhat = 0;
+            for (int r = 0; r < rows; r++)
             {
-                float g = dy[offset + k];
-                sumDy += g;
-                sumDyXhat += g * normalised[offset + k];
+                long offset = (long)r * dim + c * s;
+                ChannelKernels.GradientSums(dy + offset, normalised + offset, s, ref sumDy, ref sumDyXhat);
             }
-        }
-        _beta.Gradient[c] += (float)sumDy;
-        _gamma.Gradient[c] += (float)sumDyXhat;
-        if (dx == null) return;
-        long count = (long)rows * s;
-        float meanDy = (float)(sumDy / count), meanDyXhat = (float)(sumDyXhat / count);
-        float factor = _gamma.Value[c] * _invStd[c];
-        for (int r = 0; r < rows; r++)
-        {
-            long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
-                dx[offset + k] = factor * (dy[offset + k] - meanDy - normalised[offset + k] * meanDyXhat);
+            _beta.Gradient[c] += (float)sumDy;
+            _gamma.Gradient[c] += (float)sumDyXhat;
+            if (dx == null) return;
+            long count = (long)rows * s;
+            float meanDy = (float)(sumDy / count), meanDyXhat = (float)(sumDyXhat / count);
+            float factor = _gamma.Value[c] * _invStd[c];
+            for (int r = 0; r < rows; r++)
+            {
+                long offset = (long)r * dim + c * s;
+                ChannelKernels.InputGradient(dy + offset, normalised + offset, dx + offset, s, factor, meanDy, meanDyXhat);
+            }
         }
     }
 }

@@ -115,6 +115,63 @@ public class BatchNormTests
         Assert.Equal(dg1, dg2);
     }
 
+    [Theory]
+    [InlineData(3, 7, 7, 5)]    // 49 pixels: three SIMD blocks and a scalar tail per plane
+    [InlineData(2, 28, 28, 3)]  // 784 pixels, as the encoder's first block
+    [InlineData(4, 3, 3, 6)]    // 9 pixels: below one 512-bit block
+    public void Training_AndBackward_MatchDoublePrecisionReference(int channels, int h, int w, int rows)
+    {
+        var shape = new ImageShape(channels, h, w);
+        var bn = new BatchNorm(shape);
+        RandomValues(channels, 51).CopyTo(bn.Scale.Value, 0);
+        RandomValues(channels, 52).CopyTo(bn.Shift.Value, 0);
+        float[] x = RandomValues(rows * shape.Size, 53), dy = RandomValues(rows * shape.Size, 54);
+        for (int i = 0; i < x.Length; i++) x[i] = 2f * x[i] + 0.5f;
+        var y = new float[x.Length];
+        var dx = new float[x.Length];
+        bn.Forward(x, rows, y, training: true);
+        bn.Backward(dy, dx);
+
+        int plane = h * w, count = rows * plane;
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = 0, square = 0, sumDy = 0, sumDyXhat = 0;
+            for (int r = 0; r < rows; r++) for (int k = 0; k < plane; k++) mean += x[r * shape.Size + c * plane + k];
+            mean /= count;
+            for (int r = 0; r < rows; r++) for (int k = 0; k < plane; k++) { double d = x[r * shape.Size + c * plane + k] - mean; square += d * d; }
+            double invStd = 1 / Math.Sqrt(square / count + 1e-5), gamma = bn.Scale.Value[c], beta = bn.Shift.Value[c];
+            for (int r = 0; r < rows; r++)
+                for (int k = 0; k < plane; k++)
+                {
+                    int i = r * shape.Size + c * plane + k;
+                    double xhat = (x[i] - mean) * invStd;
+                    Assert.Equal(gamma * xhat + beta, y[i], 1e-5);
+                    sumDy += dy[i];
+                    sumDyXhat += dy[i] * xhat;
+                }
+            Assert.Equal(sumDy, bn.Shift.Gradient[c], 1e-4);
+            Assert.Equal(sumDyXhat, bn.Scale.Gradient[c], 1e-4);
+            Assert.Equal(0.1 * mean, bn.RunningMean[c], 1e-6);
+            Assert.Equal(0.9 + 0.1 * square / (count - 1), bn.RunningVariance[c], 1e-5);
+            for (int r = 0; r < rows; r++)
+                for (int k = 0; k < plane; k++)
+                {
+                    int i = r * shape.Size + c * plane + k;
+                    double xhat = (x[i] - mean) * invStd;
+                    Assert.Equal(gamma * invStd * (dy[i] - sumDy / count - xhat * sumDyXhat / count), dx[i], 1e-4);
+                }
+        }
+
+        // Inference with the running statistics, through the same SIMD blocks.
+        bn.Forward(x, rows, y, training: false);
+        for (int c = 0; c < channels; c++)
+        {
+            double scale = bn.Scale.Value[c] / Math.Sqrt(bn.RunningVariance[c] + 1e-5);
+            for (int i = c * plane; i < (c + 1) * plane; i++)
+                Assert.Equal(scale * (x[i] - bn.RunningMean[c]) + bn.Shift.Value[c], y[i], 1e-5);
+        }
+    }
+
     private static double[] Channel(float[] values, int rows, int c)
     {
         var result = new List<double>();
