@@ -78,8 +78,14 @@ internal static unsafe class ChannelKernels
         return total;
     }
 
-    /// <summary>x̂ = (x − mean)·invStd and y = γ·x̂ + β (y may be null: x̂ only).</summary>
-    public static void Normalise(float* x, float* xhat, float* y, int n, float mean, float invStd, float gamma, float beta)
+    /// <summary>
+    /// A channel's normalisation x̂ = (x − mean)·invStd and output γ·x̂ + β, optionally rectified. The backward loops
+    /// recompute x̂ and the rectifier's mask from the input with these operations, so they see exactly the forward values.
+    /// </summary>
+    public readonly record struct ChannelAffine(float Mean, float InvStd, float Gamma, float Beta, bool Relu);
+
+    /// <summary>y = γ·x̂ + β with x̂ = (x − mean)·invStd, then max(y, 0) when <paramref name="relu"/> (as <see cref="Models.Relu"/> computes it).</summary>
+    public static void Normalise(float* x, float* y, int n, float mean, float invStd, float gamma, float beta, bool relu)
     {
         int k = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -87,9 +93,9 @@ internal static unsafe class ChannelKernels
             Vector512<float> m = Vector512.Create(mean), s = Vector512.Create(invStd), g = Vector512.Create(gamma), b = Vector512.Create(beta);
             for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
             {
-                var h = (Vector512.Load(x + k) - m) * s;
-                Vector512.Store(h, xhat + k);
-                Vector512.Store(g * h + b, y + k);
+                var v = g * ((Vector512.Load(x + k) - m) * s) + b;
+                if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                Vector512.Store(v, y + k);
             }
         }
         if (Vector256.IsHardwareAccelerated)
@@ -97,16 +103,15 @@ internal static unsafe class ChannelKernels
             Vector256<float> m = Vector256.Create(mean), s = Vector256.Create(invStd), g = Vector256.Create(gamma), b = Vector256.Create(beta);
             for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
             {
-                var h = (Vector256.Load(x + k) - m) * s;
-                Vector256.Store(h, xhat + k);
-                Vector256.Store(g * h + b, y + k);
+                var v = g * ((Vector256.Load(x + k) - m) * s) + b;
+                if (relu) v = Vector256.Max(v, Vector256<float>.Zero);
+                Vector256.Store(v, y + k);
             }
         }
         for (; k < n; k++)
         {
-            float h = (x[k] - mean) * invStd;
-            xhat[k] = h;
-            y[k] = gamma * h + beta;
+            float v = gamma * ((x[k] - mean) * invStd) + beta;
+            y[k] = relu ? MathF.Max(v, 0) : v;
         }
     }
 
@@ -129,19 +134,25 @@ internal static unsafe class ChannelKernels
         for (; k < n; k++) y[k] = scale * x[k] + shift;
     }
 
-    /// <summary>Σ dy and Σ dy·x̂ in double (each product formed in float, as the scalar loop did).</summary>
-    public static void GradientSums(float* dy, float* xhat, int n, ref double sumDy, ref double sumDyXhat)
+    /// <summary>
+    /// Σ g and Σ g·x̂ in double (each product formed in float), where x̂ is recomputed from the input x and g is dy,
+    /// or dy masked by γ·x̂ + β &gt; 0 when the forward pass was rectified (as the rectifier's backward pass masks it).
+    /// </summary>
+    public static void GradientSums(float* dy, float* x, int n, ChannelAffine f, ref double sumDy, ref double sumDyXhat)
     {
         int k = 0;
         double s0 = 0, s1 = 0;
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
+            Vector512<float> m = Vector512.Create(f.Mean), s = Vector512.Create(f.InvStd), ga = Vector512.Create(f.Gamma), be = Vector512.Create(f.Beta);
             Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero, b0 = Vector512<double>.Zero, b1 = Vector512<double>.Zero;
             for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
             {
+                var h = (Vector512.Load(x + k) - m) * s;
                 var g = Vector512.Load(dy + k);
+                if (f.Relu) g = Vector512.BitwiseAnd(g, Vector512.GreaterThan(ga * h + be, Vector512<float>.Zero));
                 var (glo, ghi) = Vector512.Widen(g);
-                var (plo, phi) = Vector512.Widen(g * Vector512.Load(xhat + k));
+                var (plo, phi) = Vector512.Widen(g * h);
                 a0 += glo; a1 += ghi;
                 b0 += plo; b1 += phi;
             }
@@ -150,12 +161,15 @@ internal static unsafe class ChannelKernels
         }
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
+            Vector256<float> m = Vector256.Create(f.Mean), s = Vector256.Create(f.InvStd), ga = Vector256.Create(f.Gamma), be = Vector256.Create(f.Beta);
             Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero, b0 = Vector256<double>.Zero, b1 = Vector256<double>.Zero;
             for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
             {
+                var h = (Vector256.Load(x + k) - m) * s;
                 var g = Vector256.Load(dy + k);
+                if (f.Relu) g = Vector256.BitwiseAnd(g, Vector256.GreaterThan(ga * h + be, Vector256<float>.Zero));
                 var (glo, ghi) = Vector256.Widen(g);
-                var (plo, phi) = Vector256.Widen(g * Vector256.Load(xhat + k));
+                var (plo, phi) = Vector256.Widen(g * h);
                 a0 += glo; a1 += ghi;
                 b0 += plo; b1 += phi;
             }
@@ -164,30 +178,48 @@ internal static unsafe class ChannelKernels
         }
         for (; k < n; k++)
         {
-            float g = dy[k];
+            float h = (x[k] - f.Mean) * f.InvStd;
+            float g = f.Relu && !(f.Gamma * h + f.Beta > 0) ? 0f : dy[k];
             s0 += g;
-            s1 += g * xhat[k];
+            s1 += g * h;
         }
         sumDy += s0;
         sumDyXhat += s1;
     }
 
-    /// <summary>dx = factor·(dy − meanDy − x̂·meanDyXhat).</summary>
-    public static void InputGradient(float* dy, float* xhat, float* dx, int n, float factor, float meanDy, float meanDyXhat)
+    /// <summary>dx = factor·(g − meanDy − x̂·meanDyXhat), with x̂ and g as in <see cref="GradientSums"/>.</summary>
+    public static void InputGradient(float* dy, float* x, float* dx, int n, ChannelAffine f, float factor, float meanDy, float meanDyXhat)
     {
         int k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            Vector512<float> f = Vector512.Create(factor), m = Vector512.Create(meanDy), mx = Vector512.Create(meanDyXhat);
+            Vector512<float> m = Vector512.Create(f.Mean), s = Vector512.Create(f.InvStd), ga = Vector512.Create(f.Gamma), be = Vector512.Create(f.Beta);
+            Vector512<float> fa = Vector512.Create(factor), md = Vector512.Create(meanDy), mx = Vector512.Create(meanDyXhat);
             for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
-                Vector512.Store(f * (Vector512.Load(dy + k) - m - Vector512.Load(xhat + k) * mx), dx + k);
+            {
+                var h = (Vector512.Load(x + k) - m) * s;
+                var g = Vector512.Load(dy + k);
+                if (f.Relu) g = Vector512.BitwiseAnd(g, Vector512.GreaterThan(ga * h + be, Vector512<float>.Zero));
+                Vector512.Store(fa * (g - md - h * mx), dx + k);
+            }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> f = Vector256.Create(factor), m = Vector256.Create(meanDy), mx = Vector256.Create(meanDyXhat);
+            Vector256<float> m = Vector256.Create(f.Mean), s = Vector256.Create(f.InvStd), ga = Vector256.Create(f.Gamma), be = Vector256.Create(f.Beta);
+            Vector256<float> fa = Vector256.Create(factor), md = Vector256.Create(meanDy), mx = Vector256.Create(meanDyXhat);
             for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
-                Vector256.Store(f * (Vector256.Load(dy + k) - m - Vector256.Load(xhat + k) * mx), dx + k);
+            {
+                var h = (Vector256.Load(x + k) - m) * s;
+                var g = Vector256.Load(dy + k);
+                if (f.Relu) g = Vector256.BitwiseAnd(g, Vector256.GreaterThan(ga * h + be, Vector256<float>.Zero));
+                Vector256.Store(fa * (g - md - h * mx), dx + k);
+            }
         }
-        for (; k < n; k++) dx[k] = factor * (dy[k] - meanDy - xhat[k] * meanDyXhat);
+        for (; k < n; k++)
+        {
+            float h = (x[k] - f.Mean) * f.InvStd;
+            float g = f.Relu && !(f.Gamma * h + f.Beta > 0) ? 0f : dy[k];
+            dx[k] = factor * (g - meanDy - h * meanDyXhat);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ContrastiveNE.Data;
+using ContrastiveNE.Models;
 using ContrastiveNE.Models.Layers;
 using static ContrastiveNE.Tests.Models.Layers.LayerGradientCheck;
 
@@ -170,6 +171,51 @@ public class BatchNormTests
             for (int i = c * plane; i < (c + 1) * plane; i++)
                 Assert.Equal(scale * (x[i] - bn.RunningMean[c]) + bn.Shift.Value[c], y[i], 1e-5);
         }
+    }
+
+    [Fact]
+    public void FusedWithRelu_InSequential_IsBitIdenticalToTheLayersOneByOne()
+    {
+        // conv → BN → ReLU → pool (the encoder's block) and BN → ReLU → linear (the gradient reaches BN already masked).
+        var shape = new ImageShape(2, 6, 6);
+        INetwork[] Layers() =>
+        [
+            new Conv2d(shape, 3, 3, padding: 1, seed: 61), new BatchNorm(new ImageShape(3, 6, 6)), new Relu(108),
+            new MaxPool2d(new ImageShape(3, 6, 6), 2), new BatchNorm(27), new Relu(27), new ContrastiveNE.Models.Linear(27, 4, 62),
+        ];
+        const int rows = 5;
+        float[] x = RandomValues(rows * shape.Size, 63), dy = RandomValues(rows * 4, 64);
+        // Normalised outputs are about half negative, so the rectifier's mask matters in both directions.
+
+        var fusedLayers = Layers();
+        var fused = new Sequential(fusedLayers);
+        var fusedOut = new float[rows * 4];
+        var fusedDx = new float[x.Length];
+        fused.Forward(x, rows, fusedOut, training: true);
+        fused.Backward(dy, fusedDx);
+
+        // The same layers one by one: every layer's own forward (a copy of its input) and backward.
+        var single = Layers();
+        var activations = new List<float[]> { x };
+        foreach (var layer in single)
+        {
+            var output = new float[rows * layer.OutputDimension];
+            layer.Forward(activations[^1], rows, output, training: true);
+            activations.Add(output);
+        }
+        float[] gradient = dy;
+        for (int l = single.Length - 1; l >= 0; l--)
+        {
+            var dx = new float[rows * single[l].InputDimension];
+            single[l].Backward(gradient, dx);
+            gradient = dx;
+        }
+        Assert.Equal(activations[^1], fusedOut);
+        Assert.Equal(gradient, fusedDx);
+        for (int l = 0; l < single.Length; l++)
+            for (int p = 0; p < single[l].Parameters.Count; p++)
+                Assert.Equal(single[l].Parameters[p].Gradient, fusedLayers[l].Parameters[p].Gradient);
+        Assert.Equal(((BatchNorm)single[1]).RunningVariance, ((BatchNorm)fusedLayers[1]).RunningVariance);
     }
 
     private static double[] Channel(float[] values, int rows, int c)
