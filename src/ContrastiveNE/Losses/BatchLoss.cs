@@ -144,7 +144,8 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (typeof(TSim) == typeof(CosineSimilarity) && typeof(TLoss) == typeof(InfoNceLoss) && columns == null && targets == null && FullBatch(b))
+            if (typeof(TSim) == typeof(CosineSimilarity) && typeof(TLoss) == typeof(InfoNceLoss) && columns == null && targets == null && FullBatch(b)
+                && CosineInfoNceBatch.Fits(b))
             {
                 // SimCLR's case: every pair of the batch is a term, so the cosines and the gradient are matrix products.
                 float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;

@@ -21,6 +21,12 @@ internal sealed class CosineInfoNceBatch
     private const int HeadsPerUnit = 32;
     private const int RowsPerUnit = 64;
 
+    /// <summary>Largest b × 2b matrix (in floats) this path holds, twice: 4M floats, 16 MB each (b up to 1448).</summary>
+    private const long MatrixLimit = 1 << 22;
+
+    /// <summary>Whether a batch of <paramref name="pairs"/> pairs fits the path's two b × 2b matrices; larger batches take the per-pair kernel.</summary>
+    public static bool Fits(int pairs) => 2L * pairs * pairs <= MatrixLimit;
+
     private float[] _cosines = [], _weights = [], _headGradient = [], _allGradient = [];
     private double[] _rowWeightCosine = [], _columnWeightCosine = [], _headLoss = [], _headTemperature = [];
 
