@@ -6,8 +6,9 @@ namespace ContrastiveNE.Models;
 /// A chain of networks, each feeding the next. The chain owns the activation buffers between its layers and reuses
 /// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
 /// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input,
-/// a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass, and back-propagation through a
-/// rectifier happens inside the input-gradient product of the linear layer after it. An inference pass reuses the
+/// a <see cref="Linear"/> layer or a <see cref="BatchNorm"/> followed by a <see cref="Relu"/> runs as one pass (forward,
+/// and for batch normalisation backward too), and back-propagation through a rectifier happens inside the
+/// input-gradient product of the linear layer after it. An inference pass reuses the
 /// same buffers, so it must not come between a training pass and its backward pass.
 /// </summary>
 public sealed class Sequential : ILayer
