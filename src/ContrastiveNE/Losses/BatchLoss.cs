@@ -38,6 +38,7 @@ internal sealed class BatchLoss
     private readonly LossAggregation _aggregation;
     private readonly Unit[] _units = new Unit[MaxUnits];
     private float[] _unitRows = [], _inverseNorms = [];
+    private CosineInfoNceBatch? _fullBatch;
     private bool _accumulatorsDirty; // a targets call leaves its buffers as they are; others expect them all zero
 
     private sealed class Unit
@@ -143,7 +144,16 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
+            if (typeof(TSim) == typeof(CosineSimilarity) && typeof(TLoss) == typeof(InfoNceLoss) && columns == null && targets == null && FullBatch(b)
+                && CosineInfoNceBatch.Fits(b))
+            {
+                // SimCLR's case: every pair of the batch is a term, so the cosines and the gradient are matrix products.
+                float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
+                _fullBatch ??= new CosineInfoNceBatch();
+                var (total, tau) = _fullBatch.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), _unitRows, _inverseNorms, b, d, tauEff, floored, scale, gradient, threads);
+                r = new BatchLossResult(total * scale, 0, tau * scale, m);
+            }
+            else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
             else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
             else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ContrastiveNE.Models.Layers;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Models;
@@ -7,11 +8,12 @@ namespace ContrastiveNE.Models;
 /// A chain of networks, each feeding the next. The chain owns the activation buffers between its layers and reuses
 /// them from call to call (they only grow), so once warm a batch is forwarded and back-propagated without allocation.
 /// Layers that implement <see cref="ILayer"/> keep a reference to the chain's buffers instead of copying their input,
-/// a <see cref="Linear"/> layer followed by a <see cref="Relu"/> runs as one pass, and back-propagation through a
-/// rectifier happens inside the input-gradient product of the linear layer after it. A chain of linear layers with
-/// rectifiers between them (a multilayer perceptron) trains a large batch in blocks of rows, each block passing
-/// through all layers while its activations are in cache. An inference pass reuses the same buffers, so it must not
-/// come between a training pass and its backward pass.
+/// a <see cref="Linear"/> layer or a <see cref="BatchNorm"/> followed by a <see cref="Relu"/> runs as one pass (forward,
+/// and for batch normalisation backward too), and back-propagation through a rectifier happens inside the
+/// input-gradient product of the linear layer after it. A chain of linear layers with rectifiers between them (a
+/// multilayer perceptron) trains a large batch in blocks of rows, each block passing through all layers while its
+/// activations are in cache. An inference pass reuses the same buffers, so it must not come between a training pass
+/// and its backward pass.
 /// </summary>
 public sealed class Sequential : ILayer
 {
@@ -150,12 +152,13 @@ public sealed class Sequential : ILayer
             // rectifier share one buffer and one pass).
             Memory<float> next = last ? Memory<float>.Empty : Buffer(_activations, l, rows * layer.OutputDimension).AsMemory(0, rows * layer.OutputDimension);
             Span<float> target = last ? output : next.Span;
-            bool fuse = FusesRelu(l);
+            bool fuse = FusesRelu(l), fuseNorm = NormalisesIntoRelu(l);
             if (l == 0 && !rowIndex.IsEmpty) ((Linear)layer).ForwardRetainedRows(current, rowIndex, rows, target, relu: fuse);
             else if (fuse) ((Linear)layer).ForwardRetainedRelu(current, rows, target);
+            else if (fuseNorm) ((BatchNorm)layer).ForwardRetainedRelu(current, rows, target);
             else if (layer is ILayer retaining) retaining.ForwardRetained(current, rows, target);
             else layer.Forward(current.Span, rows, target, training: true);
-            if (fuse) ((Relu)_layers[++l]).RetainOutput(next, rows);
+            if (fuse || fuseNorm) ((Relu)_layers[++l]).RetainOutput(next, rows);
             current = next;
         }
         _rows = rows;
@@ -182,9 +185,13 @@ public sealed class Sequential : ILayer
             // gradient, so the rectifier's own pass is skipped.
             bool throughRelu = l >= 1 && layer is Linear && _layers[l - 1] is Relu;
             if (throughRelu) l--;
+            // A rectifier that ran inside the batch normalisation before it is back-propagated inside it as well.
+            bool normThroughRelu = !throughRelu && l >= 1 && NormalisesIntoRelu(l - 1);
+            if (normThroughRelu) layer = _layers[--l];
             // Gradients ping-pong between two buffers: each step reads what the previous one wrote.
             Span<float> next = l == 0 ? inputGradient : GradientBuffer(buffer ^= 1, rows * _layers[l].InputDimension);
-            if (throughRelu) ((Linear)layer).BackwardThroughRelu(current, next);
+            if (normThroughRelu) ((BatchNorm)layer).BackwardThroughRelu(current, next);
+            else if (throughRelu) ((Linear)layer).BackwardThroughRelu(current, next);
             else layer.Backward(current, next);
             current = next;
         }
@@ -312,6 +319,12 @@ public sealed class Sequential : ILayer
 
     /// <summary>Whether layer <paramref name="l"/> is a linear layer whose rectifier (layer l + 1, not the last layer) runs in the same pass.</summary>
     private bool FusesRelu(int l) => l + 2 < _layers.Length && _layers[l] is Linear && _layers[l + 1] is Relu;
+
+    /// <summary>
+    /// Whether layer <paramref name="l"/> is a batch normalisation whose rectifier (layer l + 1, not the last layer)
+    /// runs in its training pass, forward and backward (the conv → BN → ReLU blocks of <see cref="ConvEncoder"/>).
+    /// </summary>
+    private bool NormalisesIntoRelu(int l) => l >= 0 && l + 2 < _layers.Length && _layers[l] is BatchNorm && _layers[l + 1] is Relu;
 
     private Span<float> GradientBuffer(int which, int length)
     {

@@ -20,9 +20,12 @@ public sealed unsafe class BatchNorm : ILayer
     private readonly Parameter[] _parameters;
     private readonly float[] _invStd;
     private readonly Action<int> _trainChannel, _inferChannel, _backwardChannel;
-    private float[]? _normalised;     // x̂ of the last training forward pass, rows × dimension
+    private readonly float[] _mean;
+    private float[]? _inputCopy;
+    private ReadOnlyMemory<float> _input; // the input of the last training forward pass
+    private bool _relu;                   // whether that pass included the rectifier
     private int _rows = -1, _callRows;
-    private nint _src, _dst;
+    private nint _src, _dst, _x;
 
     /// <summary>Normalises each of <paramref name="features"/> columns (1-D batch normalisation).</summary>
     /// <param name="features">Width of a row.</param>
@@ -69,6 +72,7 @@ public sealed unsafe class BatchNorm : ILayer
         RunningVariance = new float[channels];
         Array.Fill(RunningVariance, 1f);
         _invStd = new float[channels];
+        _mean = new float[channels];
         _trainChannel = TrainChannel;
         _inferChannel = InferChannel;
         _backwardChannel = BackwardChannel;
@@ -106,22 +110,71 @@ public sealed unsafe class BatchNorm : ILayer
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
-        if (training && (long)rows * _spatial < 2)
-            throw new ArgumentException("Batch normalisation in training needs more than one value per channel; pass at least two rows.", nameof(rows));
-        _rows = training ? rows : -1;
-        if (training) LayerBuffers.Ensure(ref _normalised, rows * InputDimension);
-        Run(input, output, rows, training ? _trainChannel : _inferChannel);
+        if (!training)
+        {
+            _rows = -1;
+            Run(input, output, rows, _inferChannel);
+            return;
+        }
+        // The backward pass recomputes x̂ from the input, so training keeps a copy of it.
+        int length = rows * InputDimension;
+        float[] copy = LayerBuffers.Ensure(ref _inputCopy, length);
+        input[..length].CopyTo(copy);
+        ForwardRetained(copy.AsMemory(0, length), rows, output);
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A batch with a single value per channel (its variance is undefined).</exception>
     public void ForwardRetained(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
-        Forward(input.Span, rows, output, training: true); // keeps only what it derives, never the input itself
+        Train(input, rows, output, relu: false);
+
+    /// <summary>
+    /// Training forward pass followed by ReLU in the same pass (used by <see cref="Sequential"/> for batch
+    /// normalisation followed by a <see cref="Relu"/>): the same values as the two layers one after the other. The
+    /// backward pass must then be <see cref="BackwardThroughRelu"/>.
+    /// </summary>
+    internal void ForwardRetainedRelu(ReadOnlyMemory<float> input, int rows, Span<float> output) =>
+        Train(input, rows, output, relu: true);
+
+    private void Train(ReadOnlyMemory<float> input, int rows, Span<float> output, bool relu)
+    {
+        LayerBuffers.CheckForward(this, input.Span, rows, output);
+        if ((long)rows * _spatial < 2)
+            throw new ArgumentException("Batch normalisation in training needs more than one value per channel; pass at least two rows.", nameof(rows));
+        // x̂ is not stored: the backward pass recomputes it from the retained input with the same float operations.
+        _input = input;
+        _relu = relu;
+        Run(input.Span, output, rows, _trainChannel);
+        _rows = rows;
+    }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// After <see cref="ForwardRetainedRelu"/> this is <see cref="BackwardThroughRelu"/>: a gradient that already went
+    /// through the rectifier's mask (by a linear layer after it, see <see cref="Linear"/>) is unchanged by masking again.
+    /// </remarks>
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         LayerBuffers.CheckBackward(this, _rows, outputGradient, inputGradient);
-        Run(outputGradient, inputGradient, _rows, _backwardChannel);
+        RunBackward(outputGradient, inputGradient);
+    }
+
+    /// <summary>
+    /// Backward pass of batch normalisation and the rectifier after it, for a forward pass by
+    /// <see cref="ForwardRetainedRelu"/>: the rectifier's mask (its input &gt; 0, i.e. γ·x̂ + β &gt; 0) is recomputed
+    /// from the retained input and applied to <paramref name="outputGradient"/> on the fly — the same values as the
+    /// rectifier's backward pass followed by this layer's, without the rectifier's pass over memory.
+    /// </summary>
+    internal void BackwardThroughRelu(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        LayerBuffers.CheckBackward(this, _rows, outputGradient, inputGradient);
+        if (!_relu) throw new InvalidOperationException("The last forward pass did not include the rectifier.");
+        RunBackward(outputGradient, inputGradient);
+    }
+
+    private void RunBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        fixed (float* x = _input.Span) { _x = (nint)x; Run(outputGradient, inputGradient, _rows, _backwardChannel); }
     }
 
     private void Run(ReadOnlySpan<float> source, Span<float> destination, int rows, Action<int> body)
@@ -142,32 +195,19 @@ public sealed unsafe class BatchNorm : ILayer
         float* x = (float*)_src, y = (float*)_dst;
         long count = (long)rows * s;
         double sum = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            float* p = x + (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) sum += p[k];
-        }
+        for (int r = 0; r < rows; r++) sum += ChannelKernels.Sum(x + (long)r * dim + c * s, s);
         double mean = sum / count;
         double squares = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            float* p = x + (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) { double d = p[k] - mean; squares += d * d; }
-        }
+        for (int r = 0; r < rows; r++) squares += ChannelKernels.SquaredDeviations(x + (long)r * dim + c * s, s, mean);
         double variance = squares / count;
         float invStd = (float)(1.0 / Math.Sqrt(variance + _epsilon));
-        _invStd[c] = invStd;
         float m = (float)mean, gamma = _gamma.Value[c], beta = _beta.Value[c];
-        float[] normalised = _normalised!;
+        _mean[c] = m;
+        _invStd[c] = invStd;
         for (int r = 0; r < rows; r++)
         {
             long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
-            {
-                float xhat = (x[offset + k] - m) * invStd;
-                normalised[offset + k] = xhat;
-                y[offset + k] = gamma * xhat + beta;
-            }
+            ChannelKernels.Normalise(x + offset, y + offset, s, m, invStd, gamma, beta, _relu);
         }
         RunningMean[c] = (1 - _momentum) * RunningMean[c] + _momentum * m;
         RunningVariance[c] = (float)((1 - _momentum) * RunningVariance[c] + _momentum * squares / (count - 1));
@@ -183,7 +223,7 @@ public sealed unsafe class BatchNorm : ILayer
         for (int r = 0; r < rows; r++)
         {
             long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++) y[offset + k] = scale * x[offset + k] + shift;
+            ChannelKernels.Affine(x + offset, y + offset, s, scale, shift);
         }
     }
 
@@ -192,18 +232,13 @@ public sealed unsafe class BatchNorm : ILayer
         // With x̂ = (x − μ)·σ̂⁻¹ and M values per channel, the batch statistics couple the whole channel:
         //   ∂L/∂x = γ·σ̂⁻¹·(∂L/∂y − mean(∂L/∂y) − x̂·mean(∂L/∂y · x̂)).
         int dim = InputDimension, s = _spatial, rows = _callRows;
-        float* dy = (float*)_src, dx = (float*)_dst;
-        float[] normalised = _normalised!;
+        float* dy = (float*)_src, dx = (float*)_dst, x = (float*)_x;
+        var affine = new ChannelKernels.ChannelAffine(_mean[c], _invStd[c], _gamma.Value[c], _beta.Value[c], _relu);
         double sumDy = 0, sumDyXhat = 0;
         for (int r = 0; r < rows; r++)
         {
             long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
-            {
-                float g = dy[offset + k];
-                sumDy += g;
-                sumDyXhat += g * normalised[offset + k];
-            }
+            ChannelKernels.GradientSums(dy + offset, x + offset, s, affine, ref sumDy, ref sumDyXhat);
         }
         _beta.Gradient[c] += (float)sumDy;
         _gamma.Gradient[c] += (float)sumDyXhat;
@@ -214,8 +249,7 @@ public sealed unsafe class BatchNorm : ILayer
         for (int r = 0; r < rows; r++)
         {
             long offset = (long)r * dim + c * s;
-            for (int k = 0; k < s; k++)
-                dx[offset + k] = factor * (dy[offset + k] - meanDy - normalised[offset + k] * meanDyXhat);
+            ChannelKernels.InputGradient(dy + offset, x + offset, dx + offset, s, affine, factor, meanDy, meanDyXhat);
         }
     }
 }

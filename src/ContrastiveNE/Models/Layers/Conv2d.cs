@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using ContrastiveNE.Data;
 using ContrastiveNE.Linear;
@@ -12,11 +13,12 @@ namespace ContrastiveNE.Models.Layers;
 /// reading zeros outside the image. Computed by im2col and one <see cref="Gemm"/>.Multiply per chunk of images.
 /// </summary>
 /// <remarks>
-/// The batch is cut into chunks of a size fixed by the layer's shape (about 2048 output pixels each, so a chunk's column matrix stays near the L2 cache), so every sum —
-/// including the weight gradient accumulated chunk after chunk — runs in the same order at any thread count:
-/// results are bit-identical at 1 and N threads (given the GEMM's own determinism). Within a chunk, im2col and col2im
-/// run in parallel over images and the GEMM over its own tiles. Scratch buffers grow with the largest batch seen and
-/// are then reused.
+/// The batch is cut into chunks of a size fixed by the layer's shape (about 2048 output pixels each, so a chunk's
+/// column matrix stays near the L2 cache). Each chunk's weight and bias gradients are products of their own, added to
+/// the parameters' gradients in chunk order, so every sum runs in the same order at any thread count: results are
+/// bit-identical at 1 and N threads (given the GEMM's own determinism). When the batch has enough chunks they run in
+/// parallel, one per thread with its own scratch; otherwise one after the other, with im2col, col2im and the GEMM
+/// threaded inside. Scratch buffers grow with the largest batch seen and are then reused.
 /// </remarks>
 public sealed unsafe class Conv2d : ILayer
 {
@@ -31,11 +33,13 @@ public sealed unsafe class Conv2d : ILayer
     private readonly Parameter[] _parameters;
 
     private ReadOnlyMemory<float> _x;  // the images of the current pass
-    private float[]? _input, _col, _product, _inputGradient;
+    private float[]? _input, _weightPartials, _biasPartials;
     private int _rows = -1;           // rows of the last training forward; −1 when there is none
-    private int _chunkStart, _chunkColumns;
-    private readonly Action<int> _expandImage, _foldImage, _scatterImage, _gatherImage;
+    private int _callRows, _innerThreads;
+    private readonly Action<int> _forwardChunk, _backwardChunk;
+    private readonly ConcurrentBag<ChunkScratch> _scratch = []; // one set per thread that has run a chunk, reused
     private nint _rowsPointer;       // the caller's output (forward) or output gradient (backward) while a call runs
+    private nint _inputGradientPointer; // the caller's input gradient while a backward call runs; 0 when not wanted
 
     /// <summary>A convolution with a square kernel. See the other constructor for the parameters.</summary>
     public Conv2d(ImageShape input, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, ulong seed = 0, int threads = 0, string name = "conv")
@@ -77,10 +81,8 @@ public sealed unsafe class Conv2d : ILayer
         {
             _parameters = [_weight];
         }
-        _expandImage = ExpandImage;
-        _foldImage = FoldImage;
-        _scatterImage = ScatterImage;
-        _gatherImage = GatherImage;
+        _forwardChunk = ForwardChunk;
+        _backwardChunk = BackwardChunk;
     }
 
     /// <summary>Shape of an input image.</summary>
@@ -129,7 +131,7 @@ public sealed unsafe class Conv2d : ILayer
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, bool training)
     {
         LayerBuffers.CheckForward(this, input, rows, output);
-        // im2col runs on worker threads, which cannot see a span: the images go to an array first.
+        // Chunks run on worker threads, which cannot see a span: the images go to an array first.
         float[] x = LayerBuffers.Ensure(ref _input, rows * InputDimension);
         input[..(rows * InputDimension)].CopyTo(x);
         Compute(x.AsMemory(0, rows * InputDimension), rows, output);
@@ -148,20 +150,11 @@ public sealed unsafe class Conv2d : ILayer
     // kh·kw times larger than the input.
     private void Compute(ReadOnlyMemory<float> input, int rows, Span<float> output)
     {
-        int outChannels = OutputShape.Channels;
         _x = input;
-        EnsureChunkBuffers(rows);
         fixed (float* y = output)
         {
             _rowsPointer = (nint)y;
-            for (int s0 = 0; s0 < rows; s0 += _chunk)
-            {
-                int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
-                ExpandChunk(s0, nb);
-                Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
-                    1f, _weight.Value, _taps, _col, cols, 0f, _product, cols, Threads);
-                Parallelism.For(nb, Threads, _scatterImage);
-            }
+            RunChunks(rows, _forwardChunk);
         }
     }
 
@@ -170,86 +163,107 @@ public sealed unsafe class Conv2d : ILayer
     {
         int rows = _rows;
         LayerBuffers.CheckBackward(this, rows, outputGradient, inputGradient);
-        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
-        bool wantInput = !inputGradient.IsEmpty;
-        if (wantInput) LayerBuffers.Ensure(ref _inputGradient, rows * inDim);
-
-        for (int s0 = 0; s0 < rows; s0 += _chunk)
+        int chunks = (rows + _chunk - 1) / _chunk, weights = _weight.Length, outChannels = OutputShape.Channels;
+        float[] weightPartials = LayerBuffers.Ensure(ref _weightPartials, chunks * weights);
+        float[] biasPartials = LayerBuffers.Ensure(ref _biasPartials, chunks * outChannels);
+        fixed (float* g = outputGradient)
+        fixed (float* dx = inputGradient)
         {
-            int nb = Math.Min(_chunk, rows - s0), cols = nb * _outPlane;
-            float[] dy = _product!;
-            _chunkStart = s0;
-            _chunkColumns = cols;
-            fixed (float* g = outputGradient)
-            {
-                _rowsPointer = (nint)g;
-                Parallelism.For(nb, Threads, _gatherImage);
-            }
+            _rowsPointer = (nint)g;
+            _inputGradientPointer = inputGradient.IsEmpty ? 0 : (nint)dx;
+            RunChunks(rows, _backwardChunk);
+        }
+        // Each chunk's gradient is its own product; they are added in chunk order, so the sums do not depend on how
+        // chunks were shared among threads.
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            TensorPrimitives.Add(_weight.Gradient, weightPartials.AsSpan(chunk * weights, weights), _weight.Gradient);
             if (_bias is not null)
-            {
-                for (int co = 0; co < outChannels; co++)
-                    _bias.Gradient[co] += TensorPrimitives.Sum(dy.AsSpan(co * cols, cols));
-            }
-            // dW (C_out × K) += dY (C_out × cols) · colᵀ (cols × K)
-            ExpandChunk(s0, nb);
-            Gemm.Multiply(Transpose.No, Transpose.Yes, outChannels, _taps, cols,
-                1f, dy, cols, _col, cols, 1f, _weight.Gradient, _taps, Threads);
-            if (!wantInput) continue;
-            // dcol (K × cols) = Wᵀ (K × C_out) · dY, folded back onto the pixels it was read from.
-            Gemm.Multiply(Transpose.Yes, Transpose.No, _taps, cols, outChannels,
-                1f, _weight.Value, _taps, dy, cols, 0f, _col, cols, Threads);
-            _chunkStart = s0;
-            _chunkColumns = cols;
-            Parallelism.For(nb, Threads, _foldImage);
+                TensorPrimitives.Add(_bias.Gradient, biasPartials.AsSpan(chunk * outChannels, outChannels), _bias.Gradient);
         }
-        if (wantInput) _inputGradient.AsSpan(0, rows * inDim).CopyTo(inputGradient);
     }
 
-    private void EnsureChunkBuffers(int rows)
+    /// <summary>
+    /// Runs <paramref name="body"/> for every chunk of the batch. With enough chunks to keep every thread busy, chunks
+    /// run in parallel, each on one thread with its own scratch (no synchronisation inside a chunk); otherwise chunks
+    /// run one after the other and their GEMMs and image loops use the threads. The GEMM's result does not depend on its
+    /// thread count, and a chunk's images are independent, so both ways give the same values.
+    /// </summary>
+    private void RunChunks(int rows, Action<int> body)
     {
-        int cols = Math.Min(_chunk, Math.Max(rows, 1)) * _outPlane;
-        LayerBuffers.Ensure(ref _col, _taps * cols);
-        LayerBuffers.Ensure(ref _product, OutputShape.Channels * cols);
+        _callRows = rows;
+        int chunks = (rows + _chunk - 1) / _chunk, threads = Parallelism.Resolve(Threads);
+        bool acrossChunks = chunks >= 2 * threads;
+        _innerThreads = acrossChunks ? 1 : threads;
+        Parallelism.For(chunks, acrossChunks ? threads : 1, body);
     }
 
-    private void ExpandChunk(int start, int count)
+    private ChunkScratch Rent()
     {
-        _chunkStart = start;
-        _chunkColumns = count * _outPlane;
-        Parallelism.For(count, Threads, _expandImage);
+        if (!_scratch.TryTake(out var scratch))
+            scratch = new ChunkScratch(new float[_taps * ChunkColumns], new float[OutputShape.Channels * ChunkColumns]);
+        return scratch;
     }
 
-    private void ExpandImage(int s)
+    private void ForImages(int count, Action<int> body)
     {
-        int inDim = InputDimension;
-        Im2Col.Expand(_geometry, _x.Span.Slice((_chunkStart + s) * inDim, inDim), _col, _chunkColumns, s * _outPlane);
+        if (_innerThreads == 1)
+            for (int s = 0; s < count; s++) body(s);
+        else
+            Parallelism.For(count, _innerThreads, body);
     }
 
-    // The product is channel × (image, pixel); a row stores image × (channel, pixel): each image moves its own slices.
-    private void ScatterImage(int s)
+    private void ForwardChunk(int chunk)
     {
-        int outDim = OutputDimension, cols = _chunkColumns;
-        var row = new Span<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
-        for (int co = 0; co < OutputShape.Channels; co++)
+        int s0 = chunk * _chunk, nb = Math.Min(_chunk, _callRows - s0), cols = nb * _outPlane;
+        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
+        var scratch = Rent();
+        float[] col = scratch.Col, product = scratch.Product;
+        ForImages(nb, s => Im2Col.Expand(_geometry, _x.Span.Slice((s0 + s) * inDim, inDim), col, cols, s * _outPlane));
+        Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
+            1f, _weight.Value, _taps, col, cols, 0f, product, cols, _innerThreads);
+        // The product is channel × (image, pixel); a row stores image × (channel, pixel): each image moves its own slices.
+        ForImages(nb, s =>
         {
-            ReadOnlySpan<float> src = _product.AsSpan(co * cols + s * _outPlane, _outPlane);
-            Span<float> dst = row.Slice(co * _outPlane, _outPlane);
-            if (_bias is null) src.CopyTo(dst);
-            else TensorPrimitives.Add(src, _bias.Value[co], dst);
-        }
+            var row = new Span<float>((float*)_rowsPointer + (long)(s0 + s) * outDim, outDim);
+            for (int co = 0; co < outChannels; co++)
+            {
+                ReadOnlySpan<float> src = product.AsSpan(co * cols + s * _outPlane, _outPlane);
+                Span<float> dst = row.Slice(co * _outPlane, _outPlane);
+                if (_bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, _bias.Value[co], dst);
+            }
+        });
+        _scratch.Add(scratch);
     }
 
-    private void GatherImage(int s)
+    private void BackwardChunk(int chunk)
     {
-        int outDim = OutputDimension, cols = _chunkColumns;
-        var row = new ReadOnlySpan<float>((float*)_rowsPointer + (long)(_chunkStart + s) * outDim, outDim);
-        for (int co = 0; co < OutputShape.Channels; co++)
-            row.Slice(co * _outPlane, _outPlane).CopyTo(_product.AsSpan(co * cols + s * _outPlane, _outPlane));
+        int s0 = chunk * _chunk, nb = Math.Min(_chunk, _callRows - s0), cols = nb * _outPlane;
+        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
+        var scratch = Rent();
+        float[] col = scratch.Col, dy = scratch.Product;
+        ForImages(nb, s =>
+        {
+            var row = new ReadOnlySpan<float>((float*)_rowsPointer + (long)(s0 + s) * outDim, outDim);
+            for (int co = 0; co < outChannels; co++)
+                row.Slice(co * _outPlane, _outPlane).CopyTo(dy.AsSpan(co * cols + s * _outPlane, _outPlane));
+        });
+        if (_bias is not null)
+            for (int co = 0; co < outChannels; co++)
+                _biasPartials![chunk * outChannels + co] = TensorPrimitives.Sum(dy.AsSpan(co * cols, cols));
+        // dW_chunk (C_out × K) = dY (C_out × cols) · colᵀ (cols × K)
+        ForImages(nb, s => Im2Col.Expand(_geometry, _x.Span.Slice((s0 + s) * inDim, inDim), col, cols, s * _outPlane));
+        Gemm.Multiply(Transpose.No, Transpose.Yes, outChannels, _taps, cols,
+            1f, dy, cols, col, cols, 0f, _weightPartials.AsSpan(chunk * _weight.Length, _weight.Length), _taps, _innerThreads);
+        if (_inputGradientPointer == 0) { _scratch.Add(scratch); return; }
+        // dcol (K × cols) = Wᵀ (K × C_out) · dY, folded back onto the pixels it was read from.
+        Gemm.Multiply(Transpose.Yes, Transpose.No, _taps, cols, outChannels,
+            1f, _weight.Value, _taps, dy, cols, 0f, col, cols, _innerThreads);
+        ForImages(nb, s => Im2Col.Fold(_geometry, col, cols, s * _outPlane,
+            new Span<float>((float*)_inputGradientPointer + (long)(s0 + s) * inDim, inDim)));
+        _scratch.Add(scratch);
     }
 
-    private void FoldImage(int s)
-    {
-        int inDim = InputDimension;
-        Im2Col.Fold(_geometry, _col, _chunkColumns, s * _outPlane, _inputGradient.AsSpan((_chunkStart + s) * inDim, inDim));
-    }
+    private sealed record ChunkScratch(float[] Col, float[] Product);
 }

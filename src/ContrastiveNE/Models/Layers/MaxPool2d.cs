@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ContrastiveNE.Data;
 using ContrastiveNE.Threading;
 
@@ -91,6 +92,11 @@ public sealed unsafe class MaxPool2d : ILayer
     private void ForwardUnit(int unit)
     {
         var g = _geometry;
+        if (g.KernelHeight == 2 && g.KernelWidth == 2 && g.Stride == 2 && g.Padding == 0)
+        {
+            ForwardUnit2x2(unit);
+            return;
+        }
         int inDim = InputDimension, outDim = OutputDimension, h = g.Input.Height, w = g.Input.Width, plane = h * w;
         int start = unit * _rowsPerUnit, end = Math.Min(_callRows, start + _rowsPerUnit);
         for (int r = start; r < end; r++)
@@ -120,6 +126,51 @@ public sealed unsafe class MaxPool2d : ILayer
                         }
                         y[o] = best;
                         arg[o] = bestIndex;
+                    }
+                }
+            }
+        }
+    }
+
+    // The encoder's pooling (2 × 2, stride 2, no padding) without the general loop's per-window bounds: the same four
+    // comparisons in the same order (a strict > against a running best that starts at −∞), so the same maxima and indices.
+    private void ForwardUnit2x2(int unit)
+    {
+        var g = _geometry;
+        int inDim = InputDimension, outDim = OutputDimension, w = g.Input.Width, plane = g.Input.Height * w;
+        int outH = g.OutputHeight, outW = g.OutputWidth;
+        int start = unit * _rowsPerUnit, end = Math.Min(_callRows, start + _rowsPerUnit);
+        fixed (int* argBase = _argmax)
+        {
+            for (int r = start; r < end; r++)
+            {
+                float* x = (float*)_src + (long)r * inDim;
+                float* y = (float*)_dst + (long)r * outDim;
+                int* arg = argBase + (long)r * outDim;
+                for (int c = 0; c < g.Input.Channels; c++)
+                {
+                    for (int oy = 0; oy < outH; oy++)
+                    {
+                        int line = c * plane + 2 * oy * w;
+                        int o = (c * outH + oy) * outW;
+                        bool mayOverrun = line + w + 2 * Vector256<float>.Count <= inDim && o + Vector256<float>.Count <= outDim;
+                        int ox = MaxPoolKernels.Row2x2(x, line, w, y + o, arg + o, outW, mayOverrun);
+                        for (; ox < outW; ox++)
+                        {
+                            int i0 = line + 2 * ox;
+                            float best = float.NegativeInfinity;
+                            int index = i0;
+                            float v = x[i0];
+                            if (v > best) best = v;
+                            v = x[i0 + 1];
+                            if (v > best) { best = v; index = i0 + 1; }
+                            v = x[i0 + w];
+                            if (v > best) { best = v; index = i0 + w; }
+                            v = x[i0 + w + 1];
+                            if (v > best) { best = v; index = i0 + w + 1; }
+                            y[o + ox] = best;
+                            arg[o + ox] = index;
+                        }
                     }
                 }
             }

@@ -107,6 +107,63 @@ public class Conv2dTests
     }
 
     [Fact]
+    public void ChunksInParallel_MatchChunksInTurn_AndTheDirectConvolution()
+    {
+        // 7 × 7 outputs give chunks of 41 images: 200 rows make five chunks, enough to run them in parallel at 2
+        // threads, while 1 thread runs them in turn; a batch of 50 (two chunks) runs them in turn at both.
+        var shape = new ImageShape(3, 7, 7);
+        foreach (int rows in new[] { 200, 50 })
+        {
+            float[] x = RandomValues(rows * shape.Size, 16);
+            float[] dy = RandomValues(rows * 5 * 49, 17);
+            (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
+            {
+                var conv = new Conv2d(shape, 5, 3, padding: 1, seed: 7, threads: threads);
+                var y = new float[rows * conv.OutputDimension];
+                var dx = new float[x.Length];
+                conv.Forward(x, rows, y, training: true);
+                conv.Backward(dy, dx);
+                return (y, dx, conv.Weight.Gradient, conv.Bias!.Gradient);
+            }
+            var one = Run(1);
+            var two = Run(2);
+            Assert.Equal(one.Y, two.Y);
+            Assert.Equal(one.Dx, two.Dx);
+            Assert.Equal(one.Dw, two.Dw);
+            Assert.Equal(one.Db, two.Db);
+
+            var reference = new Conv2d(shape, 5, 3, padding: 1, seed: 7);
+            double[] expected = ConvReference.Convolve(x, rows, shape, reference.Weight.Value, reference.Bias!.Value, 5, 3, 3, 1, 1, out _, out _);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(two.Y[i] - expected[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"output {i}");
+            // The bias gradient is the output gradient summed over images and pixels, per channel.
+            for (int co = 0; co < 5; co++)
+            {
+                double sum = 0;
+                for (int r = 0; r < rows; r++) for (int p = 0; p < 49; p++) sum += dy[r * 245 + co * 49 + p];
+                Assert.Equal(sum, two.Db[co], 1e-3);
+            }
+            // ∂L/∂w[co, c, i, j] = Σ_images,pixels dy[co, pixel] · x[c, tapped pixel], in double.
+            for (int co = 0; co < 5; co++)
+                for (int c = 0; c < 3; c++)
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < 3; j++)
+                        {
+                            double sum = 0;
+                            for (int r = 0; r < rows; r++)
+                                for (int oy = 0; oy < 7; oy++)
+                                    for (int ox = 0; ox < 7; ox++)
+                                    {
+                                        int iy = oy - 1 + i, ix = ox - 1 + j;
+                                        if (iy >= 0 && iy < 7 && ix >= 0 && ix < 7)
+                                            sum += (double)dy[r * 245 + co * 49 + oy * 7 + ox] * x[r * shape.Size + c * 49 + iy * 7 + ix];
+                                    }
+                            Assert.Equal(sum, two.Dw[((co * 3 + c) * 3 + i) * 3 + j], 2e-3);
+                        }
+        }
+    }
+
+    [Fact]
     public void Initialisation_IsUniformWithinPyTorchBound_AndSeeded()
     {
         var shape = new ImageShape(4, 6, 6);

@@ -51,6 +51,54 @@ public class PoolingTests
         Assert.Equal([0f, 2.5f, 0f, 0f], dx);
     }
 
+    [Theory]
+    [InlineData(16, 28, 28)] // the encoder's first pooling: 14 outputs a row, SIMD groups of eight overlapping at the end
+    [InlineData(3, 14, 14)]  // seven outputs a row: the scalar path
+    [InlineData(2, 9, 17)]   // odd sides: the last input row and column are never read
+    [InlineData(1, 4, 40)]   // twenty outputs: two full groups and an overlapping third
+    public void MaxPool2x2_MatchesTheScalarRule_WithTiesNaNAndInfinities(int c, int h, int w)
+    {
+        var shape = new ImageShape(c, h, w);
+        var pool = new MaxPool2d(shape, 2);
+        const int rows = 3;
+        // Values on a coarse grid (many ties, many zeros as after a ReLU), plus NaN and −∞ here and there.
+        var random = ContrastiveNE.Randomness.Xoshiro256.Create(41, 3);
+        var x = new float[rows * shape.Size];
+        for (int i = 0; i < x.Length; i++)
+        {
+            int pick = random.NextInt(20);
+            x[i] = pick == 0 ? float.NaN : pick == 1 ? float.NegativeInfinity : MathF.Max(0f, random.NextInt(5) - 2);
+        }
+        var y = new float[rows * pool.OutputDimension];
+        pool.Forward(x, rows, y, training: true);
+        float[] dy = RandomValues(y.Length, 42);
+        var dx = new float[x.Length];
+        pool.Backward(dy, dx);
+
+        // The rule: a strict > against a running best that starts at −∞, over the window in row-major order.
+        var expectedDx = new float[x.Length];
+        int outH = h / 2, outW = w / 2;
+        for (int r = 0; r < rows; r++)
+            for (int ch = 0; ch < c; ch++)
+                for (int oy = 0; oy < outH; oy++)
+                    for (int ox = 0; ox < outW; ox++)
+                    {
+                        float best = float.NegativeInfinity;
+                        int index = -1;
+                        for (int i = 0; i < 2; i++)
+                            for (int j = 0; j < 2; j++)
+                            {
+                                int at = r * shape.Size + ch * h * w + (2 * oy + i) * w + 2 * ox + j;
+                                if (index < 0) index = at;
+                                if (x[at] > best) { best = x[at]; index = at; }
+                            }
+                        int o = r * pool.OutputDimension + (ch * outH + oy) * outW + ox;
+                        Assert.Equal(best, y[o]);
+                        expectedDx[index] += dy[o];
+                    }
+        Assert.Equal(expectedDx, dx);
+    }
+
     [Fact]
     public void GlobalAvgPool_AveragesEachPlane_AndMatchesFiniteDifferences()
     {
