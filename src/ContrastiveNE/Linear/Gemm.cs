@@ -260,7 +260,13 @@ public static partial class Gemm
         float* edge = GemmPacking.BufferA(kcMax * mr);
         nint rs = transA == Transpose.No ? lda : 1, cs = transA == Transpose.No ? 1 : lda;
         int fullRows = mc / mr * mr;
-        for (int p0 = 0; p0 < k; p0 += kcMax)
+        // A remainder of at most 4 columns (100 = 3 × 32 + 4, the default network's width) whose op(B) columns are
+        // stored rows is computed as dot products after the tiles; the tiles cover the rest.
+        int dotColumns = w % nr;
+        if (dotColumns > GemmKernels.DotColumnsMax || g.Path != GemmPath.Vector512 || transA != Transpose.No || transB != Transpose.Yes)
+            dotColumns = 0;
+        w -= dotColumns;
+        for (int p0 = 0; p0 < k && w > 0; p0 += kcMax)
         {
             int kc = Math.Min(kcMax, k - p0);
             // Strips of this unit's columns: the shared pack's block p0, or the unit's own pack.
@@ -303,6 +309,13 @@ public static partial class Gemm
                     if (finish) epilogue.At(i0 + fullRows, j0 + jr).ApplyTile(cCol + fullRows * ldc, ldc, mc - fullRows, nrHere);
                 }
             }
+        }
+        if (dotColumns > 0)
+        {
+            float* cDot = c + i0 * ldc + j0 + w;
+            GemmKernels.DotColumns(mc, dotColumns, k, aRows == null ? a + i0 * lda : a, aRows == null ? null : aRows + i0, lda,
+                b + (j0 + w) * ldb, ldb, cDot, ldc, alpha, beta);
+            if (epilogue.Active) epilogue.At(i0, j0 + w).ApplyTile(cDot, ldc, mc, dotColumns);
         }
     }
 

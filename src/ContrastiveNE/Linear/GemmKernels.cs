@@ -285,6 +285,57 @@ internal static unsafe class GemmKernels
     /// Merges the valid mr × nr corner of a spilled tile into C, with the same operations (α·acc, then + β·C) as
     /// the vector stores so a value does not depend on which store wrote it.
     /// </summary>
+    /// <summary>Widest remainder of a column block that <see cref="DotColumns"/> computes instead of a register tile.</summary>
+    public const int DotColumnsMax = 4;
+
+    /// <summary>
+    /// C[i, j] ← α·⟨A row i, B row j⟩ + β·C[i, j] for rows i &lt; <paramref name="rows"/> and at most
+    /// <see cref="DotColumnsMax"/> columns j, where B is stored transposed (op(B) column j is the stored row
+    /// b + j·ldb) and A is not (row i at a + i·lda, or a + rows[i]·lda through an index). A register tile spends as
+    /// many broadcasts and FMAs on a 4-column remainder as on 16 columns; as dot products along k, each FMA does 16
+    /// useful products. Each value is summed in a fixed order (16 lanes, then the lanes, then the tail).
+    /// </summary>
+    public static void DotColumns(int rows, int cols, int k, float* a, int* aRows, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    {
+        // Missing columns repeat the last one (cheap L1 loads) and are not stored.
+        float* b0 = b, b1 = b + Math.Min(1, cols - 1) * ldb, b2 = b + Math.Min(2, cols - 1) * ldb, b3 = b + Math.Min(3, cols - 1) * ldb;
+        float* sums = stackalloc float[DotColumnsMax];
+        for (int i = 0; i < rows; i++)
+        {
+            float* x = aRows == null ? a + i * lda : a + aRows[i] * lda;
+            var s0 = Vector512<float>.Zero;
+            var s1 = Vector512<float>.Zero;
+            var s2 = Vector512<float>.Zero;
+            var s3 = Vector512<float>.Zero;
+            int p = 0;
+            for (; p <= k - 16; p += 16)
+            {
+                var v = Vector512.Load(x + p);
+                s0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(b0 + p), s0);
+                s1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(b1 + p), s1);
+                s2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(b2 + p), s2);
+                s3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(b3 + p), s3);
+            }
+            sums[0] = Vector512.Sum(s0);
+            sums[1] = Vector512.Sum(s1);
+            sums[2] = Vector512.Sum(s2);
+            sums[3] = Vector512.Sum(s3);
+            for (; p < k; p++)
+            {
+                float v = x[p];
+                sums[0] += v * b0[p];
+                sums[1] += v * b1[p];
+                sums[2] += v * b2[p];
+                sums[3] += v * b3[p];
+            }
+            float* dst = c + i * ldc;
+            if (beta == 0)
+                for (int j = 0; j < cols; j++) dst[j] = sums[j] * alpha;
+            else
+                for (int j = 0; j < cols; j++) dst[j] = sums[j] * alpha + dst[j] * beta;
+        }
+    }
+
     private static void MergeTile(float* tile, int tileStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)
