@@ -71,11 +71,7 @@ internal static unsafe class GemmPacking
         for (int p = 0; p < kc; p++)
         {
             float* src = b + (rows == null ? p0 + p : rows[p0 + p]) * ldb + j0;
-            if (rows != null && p + 2 < kc && Sse.IsSupported)
-            {
-                byte* ahead = (byte*)(b + rows[p0 + p + 2] * ldb + j0);
-                for (nint line = 0; line < (nint)w * sizeof(float); line += 64) Sse.Prefetch0(ahead + line);
-            }
+            if (rows != null && p + 2 < kc) PrefetchRows(b, rows, ldb, p0 + p + 2, 1, j0, w);
             float* row = dst + p * nr;
             for (int s = 0; s < fullStrips; s++, src += nr, row += stripStride)
             {

@@ -103,9 +103,7 @@ public sealed class Linear : ILayer
     {
         CheckShapes(input.Length, rows, output.Length);
         Compute(input.Span, rows, output);
-        _input = input;
-        _inputRows = default;
-        _rows = rows;
+        Retain(input, default, rows);
     }
 
     /// <inheritdoc/>
@@ -134,13 +132,7 @@ public sealed class Linear : ILayer
         var dY = outputGradient[..(rows * outDim)];
 
         // dW += dYᵀ·X (out × in, summed over the rows).
-        bool indexed = !_inputRows.IsEmpty;
-        if (indexed)
-            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
-                _input.Span, inDim, 1f, _weight.Gradient, inDim, Threads, default, relu: false, default, bRows: _inputRows.Span);
-        else
-            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, rows, 1f, dY, outDim,
-                _input.Span[..(rows * inDim)], inDim, 1f, _weight.Gradient, inDim, Threads);
+        WeightGradient(dY, 0, rows, _weight.Gradient, 1f, Threads);
 
         // db += Σ_rows dY.
         int partialLength = (rows + LayerKernels.SumGrain - 1) / LayerKernels.SumGrain * outDim;
@@ -148,11 +140,7 @@ public sealed class Linear : ILayer
         LayerKernels.AddColumnSums(dY, rows, _bias.Gradient, _partials, Threads);
 
         // dX = dY·W (rows × in).
-        if (maskByInput && indexed) throw new InvalidOperationException("An input read through a row index did not come out of a rectifier.");
-        if (!inputGradient.IsEmpty)
-            Gemm.Multiply(Transpose.No, Transpose.No, rows, inDim, outDim, 1f, dY, outDim,
-                _weight.Value, inDim, 0f, inputGradient[..(rows * inDim)], inDim, Threads,
-                default, relu: false, maskByInput ? _input.Span[..(rows * inDim)] : default);
+        if (!inputGradient.IsEmpty) InputGradient(dY, 0, rows, inputGradient, maskByInput, Threads);
     }
 
     /// <summary>
@@ -163,13 +151,23 @@ public sealed class Linear : ILayer
     /// </summary>
     internal void ForwardBlock(ReadOnlySpan<float> input, ReadOnlySpan<int> rowIndex, int first, int count, Span<float> output, bool relu)
     {
+        Product(input, rowIndex, first, count, output, relu, threads: 1);
+    }
+
+    /// <summary>
+    /// Y = X·Wᵀ + b (then max(·, 0) when <paramref name="relu"/>) for the input rows [first, first + count), read
+    /// through <paramref name="rowIndex"/> when it is not empty; the bias and rectifier run on each finished tile.
+    /// </summary>
+    private void Product(ReadOnlySpan<float> input, ReadOnlySpan<int> rowIndex, int first, int count, Span<float> output, bool relu, int threads)
+    {
         int inDim = InputDimension, outDim = OutputDimension;
+        var y = output[..(count * outDim)];
         if (rowIndex.IsEmpty)
             Gemm.Multiply(Transpose.No, Transpose.Yes, count, outDim, inDim, 1f, input.Slice(first * inDim, count * inDim), inDim,
-                _weight.Value, inDim, 0f, output[..(count * outDim)], outDim, 1, _bias.Value, relu, default);
+                _weight.Value, inDim, 0f, y, outDim, threads, _bias.Value, relu, default);
         else
             Gemm.Multiply(Transpose.No, Transpose.Yes, count, outDim, inDim, 1f, input, inDim,
-                _weight.Value, inDim, 0f, output[..(count * outDim)], outDim, 1, _bias.Value, relu, default, aRows: rowIndex.Slice(first, count));
+                _weight.Value, inDim, 0f, y, outDim, threads, _bias.Value, relu, default, aRows: rowIndex.Slice(first, count));
     }
 
     /// <summary>Keeps <paramref name="input"/> (read through <paramref name="rowIndex"/> when not empty) as the input of the last training forward pass, of <paramref name="rows"/> rows.</summary>
@@ -197,20 +195,39 @@ public sealed class Linear : ILayer
         if (first < 0 || count < 1 || first + count > _rows)
             throw new ArgumentOutOfRangeException(nameof(count), $"Rows {first} … {first + count} are not inside the {_rows} retained rows.");
         var dY = outputGradient[..(count * outDim)];
-        bool indexed = !_inputRows.IsEmpty;
-        if (indexed)
-            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
-                _input.Span, inDim, 0f, weightPartial, inDim, 1, default, relu: false, default, bRows: _inputRows.Span.Slice(first, count));
-        else
-            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
-                _input.Span.Slice(first * inDim, count * inDim), inDim, 0f, weightPartial, inDim, 1);
+        WeightGradient(dY, first, count, weightPartial, 0f, threads: 1);
         var bias = biasPartial[..outDim];
         bias.Clear();
         for (int r = 0; r < count; r++) LayerKernels.AddTo(dY.Slice(r * outDim, outDim), bias);
         if (inputGradient.IsEmpty) return;
-        if (maskByInput && indexed) throw new InvalidOperationException("An input read through a row index did not come out of a rectifier.");
+        InputGradient(dY, first, count, inputGradient, maskByInput, threads: 1);
+    }
+
+    /// <summary>
+    /// <paramref name="target"/> ← β·target + dYᵀ·X (out × in) over the retained input rows [first, first + count),
+    /// read in place through the row index when there is one.
+    /// </summary>
+    private void WeightGradient(ReadOnlySpan<float> dY, int first, int count, Span<float> target, float beta, int threads)
+    {
+        int inDim = InputDimension, outDim = OutputDimension;
+        if (_inputRows.IsEmpty)
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
+                _input.Span.Slice(first * inDim, count * inDim), inDim, beta, target, inDim, threads);
+        else
+            Gemm.Multiply(Transpose.Yes, Transpose.No, outDim, inDim, count, 1f, dY, outDim,
+                _input.Span, inDim, beta, target, inDim, threads, default, relu: false, default, bRows: _inputRows.Span.Slice(first, count));
+    }
+
+    /// <summary>
+    /// dX = dY·W (count × in) for the retained rows [first, first + count), zeroed where the retained input is not
+    /// positive when <paramref name="maskByInput"/> (the rectifier before this layer), on each finished tile.
+    /// </summary>
+    private void InputGradient(ReadOnlySpan<float> dY, int first, int count, Span<float> inputGradient, bool maskByInput, int threads)
+    {
+        if (maskByInput && !_inputRows.IsEmpty) throw new InvalidOperationException("An input read through a row index did not come out of a rectifier.");
+        int inDim = InputDimension, outDim = OutputDimension;
         Gemm.Multiply(Transpose.No, Transpose.No, count, inDim, outDim, 1f, dY, outDim,
-            _weight.Value, inDim, 0f, inputGradient[..(count * inDim)], inDim, 1,
+            _weight.Value, inDim, 0f, inputGradient[..(count * inDim)], inDim, threads,
             default, relu: false, maskByInput ? _input.Span.Slice(first * inDim, count * inDim) : default);
     }
 
@@ -222,9 +239,7 @@ public sealed class Linear : ILayer
     {
         CheckShapes(input.Length, rows, output.Length);
         Compute(input.Span, rows, output, relu: true);
-        _input = input;
-        _inputRows = default;
-        _rows = rows;
+        Retain(input, default, rows);
     }
 
     /// <summary>
@@ -240,13 +255,8 @@ public sealed class Linear : ILayer
             throw new ArgumentException($"The row index holds {rowIndex.Length} entries; {rows} rows need as many.", nameof(rowIndex));
         if (output.Length < (long)rows * OutputDimension)
             throw new ArgumentException($"The output holds {output.Length} values; {rows} rows × {OutputDimension} columns need {(long)rows * OutputDimension}.", nameof(output));
-        if (rows > 0)
-            Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
-                table.Span, InputDimension, _weight.Value, InputDimension, 0f, output[..(rows * OutputDimension)], OutputDimension, Threads,
-                _bias.Value, relu, default, aRows: rowIndex.Span[..rows]);
-        _input = table;
-        _inputRows = rowIndex[..rows];
-        _rows = rows;
+        if (rows > 0) Product(table.Span, rowIndex.Span, 0, rows, output, relu, Threads);
+        Retain(table, rowIndex, rows);
     }
 
     /// <summary>Inference forward pass followed by ReLU (see <see cref="ForwardRetainedRelu"/>).</summary>
@@ -262,10 +272,7 @@ public sealed class Linear : ILayer
         // Y = X·Wᵀ (β = 0); the bias (and the rectifier) are applied to each finished tile while it is in L1, which
         // saves two passes over Y. The bias is added after the whole product, so a row's value does not depend on
         // whether the rectifier is fused.
-        var y = output[..(rows * OutputDimension)];
-        Gemm.Multiply(Transpose.No, Transpose.Yes, rows, OutputDimension, InputDimension, 1f,
-            input[..(rows * InputDimension)], InputDimension, _weight.Value, InputDimension, 0f, y, OutputDimension, Threads,
-            _bias.Value, relu, default);
+        Product(input, default, 0, rows, output, relu, Threads);
     }
 
     private void CheckShapes(int inputLength, int rows, int outputLength)

@@ -27,6 +27,7 @@ public sealed class Sequential : ILayer
     private readonly bool _rectifiedChain;
     private readonly int[] _partialOffsets;
     private readonly int _partialStride;
+    private readonly int _widestInput; // the widest layer input: a block's gradient buffers hold that many columns
     private float[] _blockPartials = [];
 
     /// <summary>Chains <paramref name="layers"/> (at least one); each layer's output width must equal the next one's input width.</summary>
@@ -57,6 +58,7 @@ public sealed class Sequential : ILayer
             _partialOffsets[l] = _partialStride;
             if (_layers[l] is Linear linear) _partialStride += linear.Weight.Length + linear.Bias.Length;
         }
+        foreach (var layer in _layers) _widestInput = Math.Max(_widestInput, layer.InputDimension);
     }
 
     /// <summary>The layers, in order.</summary>
@@ -204,7 +206,7 @@ public sealed class Sequential : ILayer
     /// </summary>
     private void ForwardInBlocks(ReadOnlyMemory<float> input, ReadOnlyMemory<int> rowIndex, int rows, Span<float> output)
     {
-        int blockRows = BlockRows, blocks = (rows + blockRows - 1) / blockRows, last = _layers.Length - 1;
+        int last = _layers.Length - 1;
         for (int l = 0; l < last; l += 2) Buffer(_activations, l, rows * _layers[l].OutputDimension);
         int outDim = OutputDimension;
         unsafe
@@ -212,9 +214,9 @@ public sealed class Sequential : ILayer
             fixed (float* po = output)
             {
                 nint result = (nint)po;
-                Parallelism.For(blocks, _threads, block =>
+                Parallelism.ForRanges(rows, BlockRows, _threads, (first, end) =>
                 {
-                    int first = block * blockRows, count = Math.Min(blockRows, rows - first);
+                    int count = end - first;
                     for (int l = 0; l <= last; l += 2)
                     {
                         var linear = (Linear)_layers[l];
@@ -239,7 +241,7 @@ public sealed class Sequential : ILayer
     }
 
     /// <summary>
-    /// Rows per block of <see cref="BackwardInBlocks"/> (tests lower it). The blocks' bounds depend only on the row
+    /// Rows per block of <see cref="ForwardInBlocks"/> and <see cref="BackwardInBlocks"/> (tests lower it). The blocks' bounds depend only on the row
     /// count, so the summed gradients are the same at any thread count.
     /// </summary>
     internal int BlockRows { get; set; } = 2048;
@@ -255,19 +257,17 @@ public sealed class Sequential : ILayer
     {
         int blockRows = BlockRows, blocks = (rows + blockRows - 1) / blockRows, stride = _partialStride;
         if (_blockPartials.Length < (long)blocks * stride) _blockPartials = new float[checked(blocks * stride)];
-        int outDim = OutputDimension;
+        int outDim = OutputDimension, width = _widestInput;
         unsafe
         {
             fixed (float* pg = outputGradient)
             {
                 nint gradient = (nint)pg;
-                Parallelism.For(blocks, _threads, block =>
+                Parallelism.ForRanges(rows, blockRows, _threads, (first, end) =>
                 {
-                    int first = block * blockRows, count = Math.Min(blockRows, rows - first);
+                    int count = end - first;
                     var upstream = new ReadOnlySpan<float>((float*)gradient + (nint)first * outDim, count * outDim);
-                    var partials = _blockPartials.AsSpan(block * stride, stride);
-                    int width = 0;
-                    foreach (var layer in _layers) width = Math.Max(width, layer.InputDimension);
+                    var partials = _blockPartials.AsSpan(first / blockRows * stride, stride);
                     var buffers = BlockBuffers(count * width);
                     int which = 0;
                     for (int l = _layers.Length - 1; l >= 0; l -= 2)

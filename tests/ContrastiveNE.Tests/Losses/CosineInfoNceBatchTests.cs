@@ -23,13 +23,7 @@ public class CosineInfoNceBatchTests
         // Positive pairs close together, as after training, so the loss is not dominated by random negatives.
         for (int i = 0; i < b * d; i++) features[b * d + i] = features[i] + 0.3f * (2f * random.NextFloat() - 1f);
         int m = 2 * b - 2;
-        var columns = new int[b * (m + 1)];
-        for (int i = 0; i < b; i++)
-        {
-            int k = 0;
-            columns[i * (m + 1) + k++] = i + b;
-            for (int j = 0; j < 2 * b; j++) if (j != i && j != i + b) columns[i * (m + 1) + k++] = j;
-        }
+        var columns = FullBatchColumns.For(b);
 
         BatchLoss Kernel() => new(mode, SimilarityMetric.Cosine, -1, 1f, 1f, low, high, aggregation);
         var expectedGradient = new float[features.Length];

@@ -106,13 +106,7 @@ public class FiniteDifferenceTests
         const int b = 5, d = 2;
         var (f, _) = RandomBatch(b, d, 1, 5, 1.0);
         int m = 2 * b - 2;
-        var columns = new int[b * (m + 1)];
-        for (int i = 0; i < b; i++)
-        {
-            int k = 0;
-            columns[i * (m + 1) + k++] = i + b;
-            for (int j = 0; j < 2 * b; j++) if (j != i && j != i + b) columns[i * (m + 1) + k++] = j;
-        }
+        var columns = FullBatchColumns.For(b);
         var reference = Reference(LossMode.InfoNce, SimilarityMetric.Euclidean, spec: 1.0);
         var full = new BatchLoss(LossMode.InfoNce, SimilarityMetric.Euclidean, -1, 1f, 1f, 1e-4f, 1f, LossAggregation.Sum);
         var gradient = new float[f.Length];

@@ -89,17 +89,8 @@ public class Conv2dTests
         const int rows = 40;
         float[] x = RandomValues(rows * shape.Size, 14);
         float[] dy = RandomValues(rows * 4 * 144, 15);
-        (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
-        {
-            var conv = new Conv2d(shape, 4, 3, padding: 1, seed: 6, threads: threads);
-            var y = new float[rows * conv.OutputDimension];
-            var dx = new float[x.Length];
-            conv.Forward(x, rows, y, training: true);
-            conv.Backward(dy, dx);
-            return (y, dx, conv.Weight.Gradient, conv.Bias!.Gradient);
-        }
-        var one = Run(1);
-        var two = Run(2);
+        var one = Train(shape, 4, 6, x, dy, rows, threads: 1);
+        var two = Train(shape, 4, 6, x, dy, rows, threads: 2);
         Assert.Equal(one.Y, two.Y);
         Assert.Equal(one.Dx, two.Dx);
         Assert.Equal(one.Dw, two.Dw);
@@ -116,17 +107,8 @@ public class Conv2dTests
         {
             float[] x = RandomValues(rows * shape.Size, 16);
             float[] dy = RandomValues(rows * 5 * 49, 17);
-            (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
-            {
-                var conv = new Conv2d(shape, 5, 3, padding: 1, seed: 7, threads: threads);
-                var y = new float[rows * conv.OutputDimension];
-                var dx = new float[x.Length];
-                conv.Forward(x, rows, y, training: true);
-                conv.Backward(dy, dx);
-                return (y, dx, conv.Weight.Gradient, conv.Bias!.Gradient);
-            }
-            var one = Run(1);
-            var two = Run(2);
+            var one = Train(shape, 5, 7, x, dy, rows, threads: 1);
+            var two = Train(shape, 5, 7, x, dy, rows, threads: 2);
             Assert.Equal(one.Y, two.Y);
             Assert.Equal(one.Dx, two.Dx);
             Assert.Equal(one.Dw, two.Dw);
@@ -193,5 +175,16 @@ public class Conv2dTests
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => conv.Forward(new float[24], 1, new float[18], true)).ParamName);
         Assert.Equal("output", Assert.Throws<ArgumentException>(() => conv.Forward(new float[25], 1, new float[17], true)).ParamName);
         Assert.Throws<InvalidOperationException>(() => new Conv2d(shape, 2, 3).Backward(new float[18], new float[25]));
+    }
+
+    /// <summary>One training pass of a fresh 3 × 3, padding-1 convolution: output, input gradient, weight and bias gradients.</summary>
+    private static (float[] Y, float[] Dx, float[] Dw, float[] Db) Train(ImageShape shape, int channels, ulong seed, float[] x, float[] dy, int rows, int threads)
+    {
+        var conv = new Conv2d(shape, channels, 3, padding: 1, seed: seed, threads: threads);
+        var y = new float[rows * conv.OutputDimension];
+        var dx = new float[x.Length];
+        conv.Forward(x, rows, y, training: true);
+        conv.Backward(dy, dx);
+        return (y, dx, conv.Weight.Gradient, conv.Bias!.Gradient);
     }
 }
