@@ -281,10 +281,6 @@ internal static unsafe class GemmKernels
         else (v * alpha + Vector512.Load(c) * beta).Store(c);
     }
 
-    /// <summary>
-    /// Merges the valid mr × nr corner of a spilled tile into C, with the same operations (α·acc, then + β·C) as
-    /// the vector stores so a value does not depend on which store wrote it.
-    /// </summary>
     /// <summary>Widest remainder of a column block that <see cref="DotColumns"/> computes instead of a register tile.</summary>
     public const int DotColumnsMax = 4;
 
@@ -336,6 +332,10 @@ internal static unsafe class GemmKernels
         }
     }
 
+    /// <summary>
+    /// Merges the valid mr × nr corner of a spilled tile into C, with the same operations (α·acc, then + β·C) as
+    /// the vector stores so a value does not depend on which store wrote it.
+    /// </summary>
     private static void MergeTile(float* tile, int tileStride, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)
