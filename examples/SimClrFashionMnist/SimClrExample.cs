@@ -46,7 +46,7 @@ public static class SimClrExample
         double pixels = HeldOutKnn.Accuracy(train, trainLabels, test, testLabels, Neighbours, threads);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy on {settings.TestRows} held-out rows, raw pixels:        {pixels:F4}"));
 
-        var encoder = ConvEncoder.Create(FashionMnist.Shape, settings.Channels, settings.ProjectionDimension, (ulong)settings.Seed, threads, settings.RepresentationGrid);
+        var encoder = settings.CreateEncoder();
         double randomInit = Accuracy(encoder, train, trainLabels, test, testLabels, threads, out _);
         log.WriteLine(Invariant($"{Neighbours}-NN accuracy, randomly initialised encoder:               {randomInit:F4}"));
 

@@ -32,6 +32,15 @@ public sealed record SimClrSettings
     /// </summary>
     public IReadOnlyList<int> Channels { get; init; } = [16, 32, 64];
 
+    /// <summary>
+    /// Convolution stages (conv → batch norm → ReLU) of each block, each ≥ 1: one entry per block, or a single entry
+    /// for every block (default 2). Two stages per block cost about 2.8× the time of one per epoch, but on 20,000
+    /// training rows at equal epochs they doubled the 10-NN gain over the untrained encoder of the same shape
+    /// (0.080 vs 0.048; 1, 1, 2 stages gave 0.064), and on all 60,000 rows 12 epochs of them gain more (0.098) than
+    /// 32 epochs of one stage (0.066) in about the same time, mostly because the untrained deeper encoder is weaker.
+    /// </summary>
+    public IReadOnlyList<int> ConvolutionsPerBlock { get; init; } = [2];
+
     /// <summary>Width of the projection head's output (default 128).</summary>
     public int ProjectionDimension { get; init; } = 128;
 
@@ -95,6 +104,10 @@ public sealed record SimClrSettings
         ArgumentNullException.ThrowIfNull(Channels, nameof(Channels));
         if (Channels.Count == 0 || Channels.Any(c => c < 1))
             throw new ArgumentOutOfRangeException(nameof(Channels), string.Join(",", Channels), "Channels (--channels) must list one or more widths ≥ 1.");
+        ArgumentNullException.ThrowIfNull(ConvolutionsPerBlock, nameof(ConvolutionsPerBlock));
+        if (ConvolutionsPerBlock.Count is 0 || (ConvolutionsPerBlock.Count != 1 && ConvolutionsPerBlock.Count != Channels.Count) || ConvolutionsPerBlock.Any(c => c < 1))
+            throw new ArgumentOutOfRangeException(nameof(ConvolutionsPerBlock), string.Join(",", ConvolutionsPerBlock),
+                $"ConvolutionsPerBlock (--depth) must give one count ≥ 1 for every block, or one per block ({Channels.Count} blocks).");
         if (ProjectionDimension < 1) throw new ArgumentOutOfRangeException(nameof(ProjectionDimension), ProjectionDimension, "ProjectionDimension (--projection) must be ≥ 1.");
         if (Loss is not (LossMode.InfoNce or LossMode.InfoNceAlt))
             throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "SimCLR needs the infonce or infonce_alt loss (--loss).");
@@ -110,7 +123,7 @@ public sealed record SimClrSettings
     }
 
     /// <summary>
-    /// Parses <c>--data DIR --n N --test N --epochs E --batch-size B --channels 32,64,128 --projection P
+    /// Parses <c>--data DIR --n N --test N --epochs E --batch-size B --channels 32,64,128 --depth 2 --projection P
     /// --loss infonce|infonce_alt --temperature T --learnable-temperature true|false --lr LR --crop-min S
     /// --crop-max S --jitter J --translate PX --noise SD --grid G --map-epochs E --out PATH|none --seed S --threads T</c> over the defaults.
     /// </summary>
@@ -133,6 +146,7 @@ public sealed record SimClrSettings
                 "--epochs" => s with { Epochs = Int(key, value) },
                 "--batch-size" => s with { BatchSize = Int(key, value) },
                 "--channels" => s with { Channels = [.. value.Split(',').Select(v => Int(key, v))] },
+                "--depth" => s with { ConvolutionsPerBlock = [.. value.Split(',').Select(v => Int(key, v))] },
                 "--projection" => s with { ProjectionDimension = Int(key, value) },
                 "--loss" => s with { Loss = value switch
                 {
@@ -159,6 +173,14 @@ public sealed record SimClrSettings
         s.Validate();
         return s;
     }
+
+    /// <summary>The stages of every block, <see cref="ConvolutionsPerBlock"/> repeated when it holds one count.</summary>
+    public int[] StagesPerBlock() =>
+        ConvolutionsPerBlock.Count == 1 && Channels.Count != 1 ? [.. Enumerable.Repeat(ConvolutionsPerBlock[0], Channels.Count)] : [.. ConvolutionsPerBlock];
+
+    /// <summary>The encoder these settings describe, untrained.</summary>
+    public Models.ConvEncoder CreateEncoder() =>
+        Models.ConvEncoder.Create(FashionMnist.Shape, Channels, ProjectionDimension, (ulong)Seed, Threads, RepresentationGrid, StagesPerBlock());
 
     /// <summary>
     /// The augmentation of each view: random resized crop (<see cref="CropScaleMin"/> … <see cref="CropScaleMax"/>),

@@ -70,12 +70,17 @@ public class SimClrExampleTests
     {
         var s = SimClrSettings.Parse(["--n", "300", "--epochs", "3", "--loss", "infonce_alt", "--learnable-temperature", "true",
             "--channels", "8,16", "--out", "none", "--lr", "0.01", "--crop-max", "0.9", "--jitter", "0.2", "--translate", "2",
-            "--noise", "0.05", "--grid", "2"]);
+            "--noise", "0.05", "--grid", "2", "--depth", "2,1"]);
         Assert.Equal(300, s.TrainRows);
         Assert.Equal(3, s.Epochs);
         Assert.Equal(LossMode.InfoNceAlt, s.Loss);
         Assert.True(s.LearnableTemperature);
         Assert.Equal([8, 16], s.Channels);
+        Assert.Equal([2, 1], s.StagesPerBlock());
+        Assert.Equal([3, 3], (s with { ConvolutionsPerBlock = [3] }).StagesPerBlock());
+        var encoder = s.CreateEncoder();
+        Assert.Equal(3, encoder.Backbone.Layers.OfType<Models.Layers.Conv2d>().Count());
+        Assert.Equal(16 * 4, encoder.RepresentationDimension);
         Assert.Null(s.Output);
         Assert.Equal(0.01, s.LearningRate);
         Assert.Equal(0.9, s.CropScaleMax);
@@ -97,6 +102,9 @@ public class SimClrExampleTests
         Assert.Equal("Jitter", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--jitter", "1"])).ParamName);
         Assert.Equal("Translation", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--translate", "-1"])).ParamName);
         Assert.Equal("Noise", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--noise", "NaN"])).ParamName);
+        Assert.Equal("ConvolutionsPerBlock", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--depth", "1,1"])).ParamName);
+        Assert.Equal("ConvolutionsPerBlock", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--depth", "0"])).ParamName);
+        Assert.Contains("--depth", Assert.Throws<ArgumentException>(() => SimClrSettings.Parse(["--depth", "2,x,1"])).Message);
         Assert.Equal("RepresentationGrid", Assert.ThrowsAny<ArgumentException>(() => SimClrSettings.Parse(["--grid", "0"])).ParamName);
         Assert.Equal("Loss", Assert.ThrowsAny<ArgumentException>(() => new SimClrSettings { Loss = LossMode.Nce }.Validate()).ParamName);
     }

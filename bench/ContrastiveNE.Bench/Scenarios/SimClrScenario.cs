@@ -9,17 +9,17 @@ namespace ContrastiveNE.Bench.Scenarios;
 /// --epochs (default <see cref="DefaultEpochs"/>) on the first --n rows (default 60,000) and classifies the last --test rows (default 10,000)
 /// by their 10 nearest training rows in the backbone's representation, next to the untrained encoder (same seed)
 /// and raw pixels. Options of the recipe: --batch-size, --lr, --loss, --temperature, --crop-min, --crop-max, --jitter,
-/// --translate, --noise, --grid, --channels.
+/// --translate, --noise, --grid, --channels, --depth.
 /// The targets: <c>knn_accuracy</c> − <c>knn_accuracy_random_init</c> ≥ 0.08 within 15 minutes, falling
 /// <c>epoch_losses</c>, and <c>min_feature_variance</c> well above zero.
 /// </summary>
 public sealed class SimClrScenario : IScenario
 {
     /// <summary>
-    /// Default epochs: 32 × ~20 s per epoch on this machine's 2 cores (quiet) plus ~15 s of encoding and k-NN kept a
-    /// run at 11 minutes, inside the 15.
+    /// Default epochs: 12 × ~57 s per epoch (two convolutions per block) on this machine's 2 cores plus ~30 s of
+    /// encoding and k-NN kept a run at 12 minutes, inside the 15 with room for a slower machine.
     /// </summary>
-    public const int DefaultEpochs = 32;
+    public const int DefaultEpochs = 12;
 
     /// <inheritdoc/>
     public string Name => "simclr";
@@ -49,6 +49,8 @@ public sealed class SimClrScenario : IScenario
             Loss = args.Extra.TryGetValue("loss", out var loss) && loss == "infonce_alt" ? LossMode.InfoNceAlt : LossMode.InfoNce,
             Channels = args.Extra.TryGetValue("channels", out var channels)
                 ? [.. channels.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] : defaults.Channels,
+            ConvolutionsPerBlock = args.Extra.TryGetValue("depth", out var depth)
+                ? [.. depth.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] : defaults.ConvolutionsPerBlock,
             MapEpochs = 0,
             Output = null,
             Seed = args.Seed,
@@ -65,6 +67,7 @@ public sealed class SimClrScenario : IScenario
         result.Set("batch_size", settings.BatchSize);
         result.Set("learning_rate", settings.LearningRate);
         result.Set("channels", string.Join(",", settings.Channels));
+        result.Set("convolutions_per_block", string.Join(",", settings.StagesPerBlock()));
         result.Set("temperature_start", settings.Temperature);
         result.Set("crop_scale", $"{settings.CropScaleMin.ToString(CultureInfo.InvariantCulture)}-{settings.CropScaleMax.ToString(CultureInfo.InvariantCulture)}");
         result.Set("jitter", settings.Jitter);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Examples.SimClr;
@@ -27,13 +28,23 @@ public sealed class SimClrStepScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var settings = new SimClrSettings { TrainRows = args.N ?? 10_000, BatchSize = args.GetInt("batch-size", 256), Threads = args.Threads, Seed = args.Seed };
+        var defaults = new SimClrSettings();
+        var settings = new SimClrSettings
+        {
+            TrainRows = args.N ?? 10_000,
+            BatchSize = args.GetInt("batch-size", 256),
+            Channels = args.Extra.TryGetValue("channels", out var channels) ? IntList(channels) : defaults.Channels,
+            ConvolutionsPerBlock = args.Extra.TryGetValue("depth", out var depth) ? IntList(depth) : defaults.ConvolutionsPerBlock,
+            Threads = args.Threads,
+            Seed = args.Seed,
+        };
+        settings.Validate();
         int batches = args.GetInt("batches", 20), warmup = 3;
         result.N = settings.TrainRows;
         string folder = Path.GetDirectoryName(SharedPaths.Get("data", FashionMnist.ImagesFile))!;
         var data = result.Phase("load", () => FashionMnist.Load(folder));
         var train = data.Images.Slice(0, settings.TrainRows);
-        var encoder = ConvEncoder.Create(FashionMnist.Shape, settings.Channels, settings.ProjectionDimension, (ulong)settings.Seed, settings.Threads);
+        var encoder = settings.CreateEncoder();
         var source = new AugmentationPairSource(train, FashionMnist.Shape, settings.Augmentation(), settings.BatchSize, (ulong)settings.Seed + 1, settings.Threads);
         var options = SimClrExample.TrainerOptions(settings);
         var loss = new BatchLoss(options.Loss, options.Metric, options.NegativeSamples, (float)options.Eps, (float)options.BaseTemperature,
@@ -126,4 +137,6 @@ public sealed class SimClrStepScenario : IScenario
         result.Set("total_ms", total / batches);
         result.Set("batches_per_epoch_60k", (60_000 + settings.BatchSize - 1) / settings.BatchSize);
     }
+
+    private static int[] IntList(string value) => [.. value.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 }

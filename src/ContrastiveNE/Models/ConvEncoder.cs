@@ -50,9 +50,9 @@ public sealed class ConvEncoder
     }
 
     /// <summary>
-    /// Builds the encoder for <paramref name="input"/>-shaped images. Every block but the last is
-    /// conv 3×3 (padding 1) → batch norm → ReLU → max-pool 2 (skipped once the image is a single pixel high or wide);
-    /// the last is conv 3×3 → ReLU; global average pooling follows.
+    /// Builds the encoder for <paramref name="input"/>-shaped images. A block is conv 3×3 (padding 1) → batch norm →
+    /// ReLU, repeated <paramref name="convolutionsPerBlock"/> times; every block but the last ends in max-pool 2 (skipped
+    /// once the image is a single pixel high or wide); global average pooling (or the grid's) follows the last.
     /// </summary>
     /// <param name="input">Shape of an image row.</param>
     /// <param name="channels">Output channels of each block, each ≥ 1; null means <see cref="DefaultChannels"/>.</param>
@@ -64,29 +64,55 @@ public sealed class ConvEncoder
     /// the representation keeps coarse layout (which part of the image a feature fired in), C·g² values; the pooling
     /// windows are PyTorch's adaptive average pooling windows when they are evenly spaced, as for 7 × 7 → 2 × 2.
     /// </param>
-    /// <exception cref="ArgumentException">No channels, a width below 1, a projection dimension below 1, or a grid below 1 or larger than the last feature map.</exception>
-    public static ConvEncoder Create(ImageShape input, IReadOnlyList<int>? channels = null, int projectionDimension = 128, ulong seed = 0, int threads = 0, int representationGrid = 1)
+    /// <param name="convolutionsPerBlock">
+    /// Convolution stages of each block, each ≥ 1 and one entry per block; null means one per block. A block of s stages
+    /// is (conv 3×3 → batch norm → ReLU) s times, all at the block's width, before its pooling. Stage 0 of block i is
+    /// <c>conv{i}</c>/<c>bn{i}</c>, initialised from seed + i as in a one-stage encoder; the k-th extra stage over all
+    /// blocks (counted from 0) is <c>conv{i}.{s}</c>/<c>bn{i}.{s}</c> and draws from seed + blocks + 1 + k, so an
+    /// encoder of one stage per block is the same whether or not this is given.
+    /// </param>
+    /// <exception cref="ArgumentException">
+    /// No channels, a width below 1, a projection dimension below 1, a grid below 1 or larger than the last feature map,
+    /// or stages per block that do not match the blocks or fall below 1.
+    /// </exception>
+    public static ConvEncoder Create(ImageShape input, IReadOnlyList<int>? channels = null, int projectionDimension = 128, ulong seed = 0, int threads = 0,
+        int representationGrid = 1, IReadOnlyList<int>? convolutionsPerBlock = null)
     {
         channels ??= DefaultChannels;
         if (channels.Count == 0) throw new ArgumentException("The encoder needs at least one convolution block.", nameof(channels));
         for (int i = 0; i < channels.Count; i++)
             if (channels[i] < 1) throw new ArgumentOutOfRangeException(nameof(channels), $"Block {i} has {channels[i]} channels; every block needs at least 1.");
         ArgumentOutOfRangeException.ThrowIfLessThan(projectionDimension, 1);
+        if (convolutionsPerBlock is not null)
+        {
+            if (convolutionsPerBlock.Count != channels.Count)
+                throw new ArgumentException($"{convolutionsPerBlock.Count} stage counts were given for {channels.Count} blocks; give one per block.", nameof(convolutionsPerBlock));
+            for (int i = 0; i < convolutionsPerBlock.Count; i++)
+                if (convolutionsPerBlock[i] < 1)
+                    throw new ArgumentOutOfRangeException(nameof(convolutionsPerBlock), $"Block {i} has {convolutionsPerBlock[i]} convolutions; every block needs at least 1.");
+        }
 
         var layers = new List<INetwork>();
         Conv2d? largest = null;
         ImageShape shape = input;
+        ulong extraSeed = seed + (ulong)channels.Count + 1;
         for (int i = 0; i < channels.Count; i++)
         {
-            var conv = new Conv2d(shape, channels[i], 3, padding: 1, seed: seed + (ulong)i, name: $"conv{i}");
-            layers.Add(conv);
-            if (largest is null || conv.FlopsPerImage > largest.FlopsPerImage) largest = conv;
-            shape = conv.OutputShape;
+            int stages = convolutionsPerBlock?[i] ?? 1;
+            for (int s = 0; s < stages; s++)
+            {
+                string suffix = s == 0 ? $"{i}" : $"{i}.{s}";
+                ulong convSeed = s == 0 ? seed + (ulong)i : extraSeed++;
+                var conv = new Conv2d(shape, channels[i], 3, padding: 1, seed: convSeed, name: $"conv{suffix}");
+                layers.Add(conv);
+                if (largest is null || conv.FlopsPerImage > largest.FlopsPerImage) largest = conv;
+                shape = conv.OutputShape;
+                // Every stage, the last included, normalises before its ReLU: without it channels of the last
+                // convolution can stay below zero for every image and die (seen as zero feature variance in SimCLR).
+                layers.Add(new BatchNorm(shape, name: $"bn{suffix}"));
+                layers.Add(new Relu(shape.Size));
+            }
             bool last = i == channels.Count - 1;
-            // Every block, the last included, normalises before its ReLU: without it channels of the last convolution
-            // can stay below zero for every image and die (seen as zero feature variance in SimCLR training).
-            layers.Add(new BatchNorm(shape, name: $"bn{i}"));
-            layers.Add(new Relu(shape.Size));
             if (!last && shape.Height >= 2 && shape.Width >= 2)
             {
                 var pool = new MaxPool2d(shape, 2);
