@@ -34,10 +34,10 @@ public sealed record SimClrSettings
 
     /// <summary>
     /// Convolution stages (conv → batch norm → ReLU) of each block, each ≥ 1: one entry per block, or a single entry
-    /// for every block (default 2). Two stages per block cost about 2.8× the time of one per epoch, but on 20,000
+    /// for every block (default 2). Two stages per block cost about 2.5× the time of one per epoch, but on 20,000
     /// training rows at equal epochs they doubled the 10-NN gain over the untrained encoder of the same shape
-    /// (0.080 vs 0.048; 1, 1, 2 stages gave 0.064), and on all 60,000 rows 12 epochs of them gain more (0.098) than
-    /// 32 epochs of one stage (0.066) in about the same time, mostly because the untrained deeper encoder is weaker.
+    /// (0.080 vs 0.048; 1, 1, 2 stages gave 0.064), and on all 60,000 rows 14 epochs of them gain more (0.102) than
+    /// 32 epochs of one stage (0.066) in less time, mostly because the untrained deeper encoder is weaker.
     /// </summary>
     public IReadOnlyList<int> ConvolutionsPerBlock { get; init; } = [2];
 

@@ -16,10 +16,10 @@ namespace ContrastiveNE.Bench.Scenarios;
 public sealed class SimClrScenario : IScenario
 {
     /// <summary>
-    /// Default epochs: 12 × ~57 s per epoch (two convolutions per block) on this machine's 2 cores plus ~30 s of
-    /// encoding and k-NN kept a run at 12 minutes, inside the 15 with room for a slower machine.
+    /// Default epochs: 14 × ~44 s per epoch (two convolutions per block) on this machine's 2 cores plus ~30 s of
+    /// encoding and k-NN kept a run at 10.7 minutes, inside the 15 with room for a slower machine.
     /// </summary>
-    public const int DefaultEpochs = 12;
+    public const int DefaultEpochs = 14;
 
     /// <inheritdoc/>
     public string Name => "simclr";

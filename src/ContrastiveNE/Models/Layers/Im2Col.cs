@@ -37,6 +37,21 @@ internal static class Im2Col
                         // Rows whose tap falls in the top or bottom padding are all zero.
                         Zero(dst, y0 * outW);
                         Zero(dst + y1 * outW, (outH - y1) * outW);
+                        if (stride == 1 && w == outW && y1 > y0 && x1 > x0)
+                        {
+                            // A same-size map (3 × 3 with padding 1): source and column rows advance by the same width,
+                            // so the valid block is one run. The run also carries neighbouring pixels into the padding
+                            // columns between its rows; they are cleared after it.
+                            float* first = dst + y0 * outW + x0;
+                            Copy(first, channel + (y0 - pad + i) * w + (x0 - pad + j), (y1 - y0 - 1) * outW + (x1 - x0));
+                            for (int oy = y0; oy < y1; oy++)
+                            {
+                                float* line = dst + oy * outW;
+                                for (int ox = 0; ox < x0; ox++) line[ox] = 0f;
+                                for (int ox = x1; ox < outW; ox++) line[ox] = 0f;
+                            }
+                            continue;
+                        }
                         for (int oy = y0; oy < y1; oy++)
                         {
                             float* line = dst + oy * outW;
@@ -77,6 +92,9 @@ internal static class Im2Col
                 Vector128.Store(Vector128.Load(src + k), dst + k);
         for (; k < n; k++) dst[k] = src[k];
     }
+
+    private static unsafe void Copy(float* dst, float* src, int count) =>
+        Buffer.MemoryCopy(src, dst, (long)count * sizeof(float), (long)count * sizeof(float));
 
     private static unsafe void Zero(float* start, int count)
     {

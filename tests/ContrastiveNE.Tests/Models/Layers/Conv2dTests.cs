@@ -18,6 +18,12 @@ public class Conv2dTests
         { 2, 6, 7, 3, 2, 3, 1, 1 },
         { 3, 10, 9, 2, 3, 3, 3, 2 },
         { 1, 4, 4, 1, 1, 1, 2, 1 },
+        // Same-width maps (stride 1, kernel width 2·padding + 1), copied as one run per tap: a 1-row kernel with padding
+        // (zero rows top and bottom), and a map only as wide as the kernel.
+        { 3, 5, 8, 2, 1, 3, 1, 1 },
+        { 1, 3, 3, 2, 3, 3, 1, 1 },
+        // 576 output pixels: one image per chunk, its GEMM writing straight into the output row (with the bias added there).
+        { 2, 24, 24, 3, 3, 3, 1, 1 },
     };
 
     [Theory]
@@ -50,7 +56,8 @@ public class Conv2dTests
     [Fact]
     public void ManyChunks_MatchDirectConvolution_AndGradientsAccumulateOverChunks()
     {
-        // 28 × 28 outputs give chunks of 2 images, so 11 rows take six GEMMs, the last one partial.
+        // 28 × 28 outputs (≥ 512 pixels) take one image per chunk, so 11 rows take eleven GEMMs, each writing its output
+        // row directly, and eleven weight-gradient partials to add.
         var shape = new ImageShape(1, 28, 28);
         var conv = new Conv2d(shape, 3, 3, padding: 1, seed: 5, bias: false);
         const int rows = 11;
