@@ -59,6 +59,10 @@ public sealed class BenchArgs
             ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"--{key}: '{v}' is not a number.")
             : fallback;
 
+    /// <summary>A scenario-specific comma-separated list of integers, such as 16,32,64, or <paramref name="fallback"/>.</summary>
+    public IReadOnlyList<int> GetIntList(string key, IReadOnlyList<int> fallback) =>
+        Extra.TryGetValue(key, out var v) ? [.. v.Split(',').Select(part => ParseInt("--" + key, part))] : fallback;
+
     private static int ParseInt(string key, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"{key}: '{value}' is not an integer.");
 }

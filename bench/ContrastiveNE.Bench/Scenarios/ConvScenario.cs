@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ContrastiveNE.Data;
 using ContrastiveNE.Examples.SimClr;
 using ContrastiveNE.Linear;
@@ -34,8 +33,8 @@ public sealed class ConvScenario : IScenario
         var defaults = new SimClrSettings();
         var settings = new SimClrSettings
         {
-            Channels = args.Extra.TryGetValue("channels", out var channels) ? IntList(channels) : defaults.Channels,
-            ConvolutionsPerBlock = args.Extra.TryGetValue("depth", out var depth) ? IntList(depth) : defaults.ConvolutionsPerBlock,
+            Channels = args.GetIntList("channels", defaults.Channels),
+            ConvolutionsPerBlock = args.GetIntList("depth", defaults.ConvolutionsPerBlock),
             Seed = args.Seed,
         };
         settings.Validate();
@@ -134,8 +133,6 @@ public sealed class ConvScenario : IScenario
         }
         return best;
     }
-
-    private static int[] IntList(string value) => [.. value.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 
     private static float[] Fill(ref Xoshiro256 rng, int length)
     {

@@ -47,10 +47,8 @@ public sealed class SimClrScenario : IScenario
             Noise = args.GetDouble("noise", defaults.Noise),
             RepresentationGrid = args.GetInt("grid", defaults.RepresentationGrid),
             Loss = args.Extra.TryGetValue("loss", out var loss) && loss == "infonce_alt" ? LossMode.InfoNceAlt : LossMode.InfoNce,
-            Channels = args.Extra.TryGetValue("channels", out var channels)
-                ? [.. channels.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] : defaults.Channels,
-            ConvolutionsPerBlock = args.Extra.TryGetValue("depth", out var depth)
-                ? [.. depth.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] : defaults.ConvolutionsPerBlock,
+            Channels = args.GetIntList("channels", defaults.Channels),
+            ConvolutionsPerBlock = args.GetIntList("depth", defaults.ConvolutionsPerBlock),
             MapEpochs = 0,
             Output = null,
             Seed = args.Seed,

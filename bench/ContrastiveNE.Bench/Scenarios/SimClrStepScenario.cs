@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Examples.SimClr;
@@ -33,8 +32,8 @@ public sealed class SimClrStepScenario : IScenario
         {
             TrainRows = args.N ?? 10_000,
             BatchSize = args.GetInt("batch-size", 256),
-            Channels = args.Extra.TryGetValue("channels", out var channels) ? IntList(channels) : defaults.Channels,
-            ConvolutionsPerBlock = args.Extra.TryGetValue("depth", out var depth) ? IntList(depth) : defaults.ConvolutionsPerBlock,
+            Channels = args.GetIntList("channels", defaults.Channels),
+            ConvolutionsPerBlock = args.GetIntList("depth", defaults.ConvolutionsPerBlock),
             Threads = args.Threads,
             Seed = args.Seed,
         };
@@ -137,6 +136,4 @@ public sealed class SimClrStepScenario : IScenario
         result.Set("total_ms", total / batches);
         result.Set("batches_per_epoch_60k", (60_000 + settings.BatchSize - 1) / settings.BatchSize);
     }
-
-    private static int[] IntList(string value) => [.. value.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 }

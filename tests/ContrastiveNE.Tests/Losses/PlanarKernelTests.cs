@@ -16,6 +16,7 @@ public class PlanarKernelTests
     [InlineData(LossMode.InfoNceAlt, 1f)]
     [InlineData(LossMode.Neg, 1f)]
     [InlineData(LossMode.Neg, 0.05f)]
+    [InlineData(LossMode.Neg, 40f)]
     [InlineData(LossMode.Nce, 1f)]
     public void SampledBatchGradientMatchesCentralDifferences(LossMode mode, float rho)
     {
