@@ -89,13 +89,14 @@ public class Conv2dTests
             }
     }
 
-    [Fact]
-    public void SameResults_AtOneAndTwoThreads()
+    [Theory]
+    [InlineData(12, 40)] // 144 pixels: chunks of 14 images, gathered and scattered
+    [InlineData(24, 9)]  // 576 pixels: one image per chunk, rows read and written in place
+    public void SameResults_AtOneAndTwoThreads(int side, int rows)
     {
-        var shape = new ImageShape(2, 12, 12);
-        const int rows = 40;
+        var shape = new ImageShape(2, side, side);
         float[] x = RandomValues(rows * shape.Size, 14);
-        float[] dy = RandomValues(rows * 4 * 144, 15);
+        float[] dy = RandomValues(rows * 4 * side * side, 15);
         var one = Train(shape, 4, 6, x, dy, rows, threads: 1);
         var two = Train(shape, 4, 6, x, dy, rows, threads: 2);
         Assert.Equal(one.Y, two.Y);
