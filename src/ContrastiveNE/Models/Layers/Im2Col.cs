@@ -39,7 +39,7 @@ internal static class Im2Col
                         Zero(dst + y1 * outW, (outH - y1) * outW);
                         if (stride == 1 && w == outW && y1 > y0 && x1 > x0)
                         {
-                            // A same-size map (3 × 3 with padding 1): source and column rows advance by the same width,
+                            // A same-width map (3 × 3 with padding 1, say): source and column rows advance by one width,
                             // so the valid block is one run. The run also carries neighbouring pixels into the padding
                             // columns between its rows; they are cleared after it.
                             float* first = dst + y0 * outW + x0;
