@@ -40,15 +40,16 @@ public sealed class ConvScenario : IScenario
         settings.Validate();
         var encoder = settings.CreateEncoder();
         var layer = encoder.LargestConvolution;
+        static string NameOf(Conv2d c) => c.Weight.Name[..^".weight".Length];
         if (args.Extra.TryGetValue("layer", out var name))
         {
             var convolutions = encoder.Backbone.Layers.OfType<Conv2d>().ToArray();
-            layer = convolutions.FirstOrDefault(c => c.Weight.Name == name + ".weight")
-                ?? throw new ArgumentException($"--layer: the encoder has no convolution '{name}' (it has {string.Join(", ", convolutions.Select(c => c.Weight.Name[..^".weight".Length]))}).");
+            layer = convolutions.FirstOrDefault(c => NameOf(c) == name)
+                ?? throw new ArgumentException($"--layer: the encoder has no convolution '{name}' (it has {string.Join(", ", convolutions.Select(NameOf))}).");
         }
         var conv = new Conv2d(layer.InputShape, layer.OutputShape.Channels, layer.KernelHeight, layer.KernelWidth,
             layer.Stride, layer.Padding, seed: (ulong)args.Seed, threads: threads);
-        result.Set("layer", $"{layer.Weight.Name[..^".weight".Length]} {conv.InputShape}->{conv.OutputShape} k{conv.KernelHeight}");
+        result.Set("layer", $"{NameOf(layer)} {conv.InputShape}->{conv.OutputShape} k{conv.KernelHeight}");
 
         var rng = Xoshiro256.Create((ulong)args.Seed, 1);
         float[] x = Fill(ref rng, rows * conv.InputDimension), dy = Fill(ref rng, rows * conv.OutputDimension);
@@ -65,8 +66,7 @@ public sealed class ConvScenario : IScenario
         int perChunk = cols / conv.OutputShape.PlaneSize;
         // A same-size layer with C_in = C_out (as every second stage of a block) runs the transposed convolution at the
         // forward's shape; with C_in ≠ C_out the product above is only an approximation of its shape.
-        bool sameSize = conv.Stride == 1 && conv.KernelHeight == conv.KernelWidth && conv.KernelHeight == 2 * conv.Padding + 1
-            && conv.InputShape.Channels == conv.OutputShape.Channels;
+        bool sameSize = conv.TransposedInputGradient && conv.InputShape.Channels == conv.OutputShape.Channels;
 
         Action[] actions =
         [

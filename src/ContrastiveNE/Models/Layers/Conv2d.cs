@@ -131,6 +131,9 @@ public sealed unsafe class Conv2d : ILayer
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>Whether the input gradient is computed as a convolution of dY with the flipped kernel (a same-size layer).</summary>
+    internal bool TransposedInputGradient => _transposed is not null;
+
     /// <summary>Columns of one chunk's GEMM (images per chunk × output pixels), for benchmarks at the same shape.</summary>
     internal int ChunkColumns => _chunk * _outPlane;
 
@@ -227,12 +230,11 @@ public sealed unsafe class Conv2d : ILayer
 
     private ChunkScratch Rent()
     {
+        if (_scratch.TryTake(out var scratch)) return scratch;
         // The transposed convolution's column matrix has C_out·k² rows and its product C_in rows.
         int colRows = _transposed is null ? _taps : Math.Max(_taps, OutputShape.Channels * KernelHeight * KernelWidth);
         int productRows = _transposed is null ? OutputShape.Channels : Math.Max(OutputShape.Channels, InputShape.Channels);
-        if (!_scratch.TryTake(out var scratch))
-            scratch = new ChunkScratch(new float[colRows * ChunkColumns], new float[productRows * ChunkColumns]);
-        return scratch;
+        return new ChunkScratch(new float[colRows * ChunkColumns], new float[productRows * ChunkColumns]);
     }
 
     private void ForImages(int count, Action<int> body)
@@ -246,37 +248,45 @@ public sealed unsafe class Conv2d : ILayer
     private void ForwardChunk(int chunk)
     {
         int s0 = chunk * _chunk, nb = Math.Min(_chunk, _callRows - s0), cols = nb * _outPlane;
-        int inDim = InputDimension, outDim = OutputDimension, outChannels = OutputShape.Channels;
+        int inDim = InputDimension, outChannels = OutputShape.Channels;
         var scratch = Rent();
         float[] col = scratch.Col, product = scratch.Product;
         ForImages(nb, s => Im2Col.Expand(_geometry, _x.Span.Slice((s0 + s) * inDim, inDim), col, cols, s * _outPlane));
+        MultiplyIntoRows(_weight.Value, outChannels, _taps, col, s0, nb, (float*)_rowsPointer, product, _bias?.Value);
+        _scratch.Add(scratch);
+    }
+
+    /// <summary>
+    /// Rows s0 … s0 + nb − 1 at <paramref name="rows"/> (each <paramref name="channels"/> planes of P pixels) ←
+    /// <paramref name="weights"/> (channels × k) · <paramref name="col"/> (k × nb·P), plus a bias per channel. One image's
+    /// product is its row, written in place; several go through <paramref name="product"/> (channel × (image, pixel)),
+    /// from which each image moves its own slices.
+    /// </summary>
+    private void MultiplyIntoRows(float[] weights, int channels, int k, float[] col, int s0, int nb, float* rows, float[] product, float[]? bias)
+    {
+        int cols = nb * _outPlane, rowLength = channels * _outPlane;
         if (nb == 1)
         {
-            // One image: the product (C_out × P) is the output row itself.
-            var row = new Span<float>((float*)_rowsPointer + (long)s0 * outDim, outDim);
-            Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
-                1f, _weight.Value, _taps, col, cols, 0f, row, cols, _innerThreads);
-            if (_bias is not null)
-                for (int co = 0; co < outChannels; co++)
-                    TensorPrimitives.Add(row.Slice(co * _outPlane, _outPlane), _bias.Value[co], row.Slice(co * _outPlane, _outPlane));
-            _scratch.Add(scratch);
+            var row = new Span<float>(rows + (long)s0 * rowLength, rowLength);
+            Gemm.Multiply(Transpose.No, Transpose.No, channels, cols, k, 1f, weights, k, col, cols, 0f, row, cols, _innerThreads);
+            if (bias is not null)
+                for (int c = 0; c < channels; c++)
+                    TensorPrimitives.Add(row.Slice(c * _outPlane, _outPlane), bias[c], row.Slice(c * _outPlane, _outPlane));
             return;
         }
-        Gemm.Multiply(Transpose.No, Transpose.No, outChannels, cols, _taps,
-            1f, _weight.Value, _taps, col, cols, 0f, product, cols, _innerThreads);
-        // The product is channel × (image, pixel); a row stores image × (channel, pixel): each image moves its own slices.
+        Gemm.Multiply(Transpose.No, Transpose.No, channels, cols, k, 1f, weights, k, col, cols, 0f, product, cols, _innerThreads);
+        nint rowsAddress = (nint)rows;
         ForImages(nb, s =>
         {
-            var row = new Span<float>((float*)_rowsPointer + (long)(s0 + s) * outDim, outDim);
-            for (int co = 0; co < outChannels; co++)
+            var row = new Span<float>((float*)rowsAddress + (long)(s0 + s) * rowLength, rowLength);
+            for (int c = 0; c < channels; c++)
             {
-                ReadOnlySpan<float> src = product.AsSpan(co * cols + s * _outPlane, _outPlane);
-                Span<float> dst = row.Slice(co * _outPlane, _outPlane);
-                if (_bias is null) src.CopyTo(dst);
-                else TensorPrimitives.Add(src, _bias.Value[co], dst);
+                ReadOnlySpan<float> src = product.AsSpan(c * cols + s * _outPlane, _outPlane);
+                Span<float> dst = row.Slice(c * _outPlane, _outPlane);
+                if (bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[c], dst);
             }
         });
-        _scratch.Add(scratch);
     }
 
     private void BackwardChunk(int chunk)
@@ -313,25 +323,9 @@ public sealed unsafe class Conv2d : ILayer
         if (_transposed is { } transposed)
         {
             // dX (C_in × cols) = W′ (C_in × C_out·k²) · im2col(dY): a same-size convolution of the output gradient.
-            int inChannels = InputShape.Channels, gradientTaps = outChannels * KernelHeight * KernelWidth;
             ForImages(nb, s => Im2Col.Expand(transposed, new ReadOnlySpan<float>((float*)_rowsPointer + (long)(s0 + s) * outDim, outDim), col, cols, s * _outPlane));
-            if (nb == 1)
-            {
-                Gemm.Multiply(Transpose.No, Transpose.No, inChannels, cols, gradientTaps,
-                    1f, _flipped, gradientTaps, col, cols, 0f, new Span<float>((float*)_inputGradientPointer + (long)s0 * inDim, inDim), cols, _innerThreads);
-            }
-            else
-            {
-                float[] product = scratch.Product;
-                Gemm.Multiply(Transpose.No, Transpose.No, inChannels, cols, gradientTaps,
-                    1f, _flipped, gradientTaps, col, cols, 0f, product, cols, _innerThreads);
-                ForImages(nb, s =>
-                {
-                    var row = new Span<float>((float*)_inputGradientPointer + (long)(s0 + s) * inDim, inDim);
-                    for (int c = 0; c < inChannels; c++)
-                        product.AsSpan(c * cols + s * _outPlane, _outPlane).CopyTo(row.Slice(c * _outPlane, _outPlane));
-                });
-            }
+            MultiplyIntoRows(_flipped!, InputShape.Channels, outChannels * KernelHeight * KernelWidth, col, s0, nb,
+                (float*)_inputGradientPointer, scratch.Product, null);
             _scratch.Add(scratch);
             return;
         }
