@@ -43,11 +43,10 @@ internal static class PlanarEstimatorKernel
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
             var heads = Vector256.Create(i0) + laneOffsets;
-            var hx = Avx2.GatherVector256(f, heads + heads, 4);
-            var hy = Avx2.GatherVector256(f + 1, heads + heads, 4);
-            var partner = heads + Vector256.Create(b);
-            var dx0 = hx - Avx2.GatherVector256(f, partner + partner, 4);
-            var dy0 = hy - Avx2.GatherVector256(f + 1, partner + partner, 4);
+            LaneRows.Load(f, i0, out var hx, out var hy);
+            LaneRows.Load(f, i0 + b, out var px, out var py);
+            var dx0 = hx - px;
+            var dy0 = hy - py;
             var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
             var inv = one / (q0 + c);
             var xi = q0 * inv;
@@ -56,13 +55,14 @@ internal static class PlanarEstimatorKernel
             var dq0 = active0 & (-c * inv / q0);
             var dc = active0 & inv;
             var negatives = Vector256<float>.Zero;
-            var logs = Vector256<float>.Zero;
+            var exponents = Vector256<int>.Zero;
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
-                var j = negativeRows.Draw(rng.Next(), start, targets, writeBack.Columns + Lanes * k);
-                var dx = hx - Avx2.GatherVector256(f, j + j, 4);
-                var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
+                var j = negativeRows.Draw(rng.Next(), start, writeBack.Columns + Lanes * k);
+                LaneRows.Gather(f, j, out var nx, out var ny);
+                var dx = hx - nx;
+                var dy = hy - ny;
                 var q = one / (epsV + (dx * dx + dy * dy));
                 var ik = one / (q + c);
                 var rest = c * ik; // 1 − ξ
@@ -72,9 +72,9 @@ internal static class PlanarEstimatorKernel
                 var coef = minusTwo * (active & ik) * q * q;
                 Vector256.Store(coef * dx, dxs + Lanes * k);
                 Vector256.Store(coef * dy, dys + Lanes * k);
-                if ((k & 3) == 3) { logs += Vector256.Log(product); product = one; }
+                if ((k & 3) == 3) product = LaneMath.Split(product, ref exponents);
             }
-            lossSum -= Vector256.Sum(logs + Vector256.Log(product));
+            lossSum -= Vector256.Sum(LaneMath.Log(product, exponents));
             specSum += dc - negatives / c;
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;

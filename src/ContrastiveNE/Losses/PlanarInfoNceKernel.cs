@@ -51,11 +51,8 @@ internal static class PlanarInfoNceKernel
         for (; i0 + Lanes <= end; i0 += Lanes)
         {
             var heads = Vector256.Create(i0) + laneOffsets;
-            var hx = Avx2.GatherVector256(f, heads + heads, 4);
-            var hy = Avx2.GatherVector256(f + 1, heads + heads, 4);
-            var partner = heads + Vector256.Create(b);
-            var px = Avx2.GatherVector256(f, partner + partner, 4);
-            var py = Avx2.GatherVector256(f + 1, partner + partner, 4);
+            LaneRows.Load(f, i0, out var hx, out var hy);
+            LaneRows.Load(f, i0 + b, out var px, out var py);
             var dx0 = hx - px;
             var dy0 = hy - py;
             var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
@@ -64,9 +61,10 @@ internal static class PlanarInfoNceKernel
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
-                var j = negatives.Draw(rng.Next(), start, targets, writeBack.Columns + Lanes * k);
-                var dx = hx - Avx2.GatherVector256(f, j + j, 4);
-                var dy = hy - Avx2.GatherVector256(f + 1, j + j, 4);
+                var j = negatives.Draw(rng.Next(), start, writeBack.Columns + Lanes * k);
+                LaneRows.Gather(f, j, out var nx, out var ny);
+                var dx = hx - nx;
+                var dy = hy - ny;
                 var q = one / (epsV + (dx * dx + dy * dy));
                 sum += Avx.Min(Avx.Max(q, low), high);
                 // Keep dx, dy and q until the row's normaliser is known: dq is shared by all its negatives.
@@ -78,8 +76,8 @@ internal static class PlanarInfoNceKernel
             var shared = sharedScale / sum;
             var dq0 = active0 & ((-kappa / c0) + (includePositive ? shared : Vector256<float>.Zero));
             var rowLoss = invRho == 1f
-                ? -kappa * Vector256.Log(c0 / sum)
-                : -kappa * (Vector256.Log(c0) - Vector256.Create(invRho) * Vector256.Log(sum));
+                ? -kappa * LaneMath.Log(c0 / sum)
+                : -kappa * (LaneMath.Log(c0) - Vector256.Create(invRho) * LaneMath.Log(sum));
             lossSum += Vector256.Sum(rowLoss);
             var coef0 = minusTwo * dq0 * q0 * q0;
             var sx = coef0 * dx0;
@@ -126,7 +124,7 @@ internal static class PlanarInfoNceKernel
     /// the term of column k (0 = partner). Without targets the head's gradient and the negated partner term are
     /// written to rows i and i + b of g, and the negated negative terms are added to the private accumulator rows
     /// given in <paramref name="columns"/> (scalar: indices may repeat). With <paramref name="targets"/> everything is
-    /// added to accumulator rows: targets[i], targets[i + b], and the target rows the kernel stored in columns.
+    /// added to accumulator rows: targets[i], targets[i + b], and the targets of the batch rows in columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* targets, int* columns,
@@ -139,6 +137,8 @@ internal static class PlanarInfoNceKernel
             {
                 AddPair(a + 2 * targets[i], own + 2 * l);
                 SubtractPair(a + 2 * targets[i + b], pairs + 2 * l);
+                for (int k = 1; k <= m; k++)
+                    SubtractPair(a + 2 * targets[columns[Lanes * k + l]], pairs + 2 * (Lanes * k + l));
             }
             else
             {
@@ -146,9 +146,9 @@ internal static class PlanarInfoNceKernel
                 float* p = g + 2 * (i + b);
                 p[0] = -pairs[2 * l];
                 p[1] = -pairs[2 * l + 1];
+                for (int k = 1; k <= m; k++)
+                    SubtractPair(a + 2 * columns[Lanes * k + l], pairs + 2 * (Lanes * k + l));
             }
-            for (int k = 1; k <= m; k++)
-                SubtractPair(a + 2 * columns[Lanes * k + l], pairs + 2 * (Lanes * k + l));
         }
     }
 
