@@ -7,8 +7,9 @@ namespace ContrastiveNE.Losses;
 /// <summary>
 /// NEG / NCE with the Cauchy kernel, d = 2 and sampled negatives, eight heads at a time: the counterpart of
 /// <see cref="PlanarInfoNceKernel"/> (same lane streams, gathers and scalar pushes onto the negatives) for
-/// <see cref="EstimatorLoss"/>. −Σ log of the clamped factors is taken as the log of their product, flushed every
-/// four columns: each factor is at least the lower clamp, so four of them cannot underflow a float.
+/// <see cref="EstimatorLoss"/>. −Σ log of the clamped factors is taken as one log of their product per row
+/// (<see cref="LaneMath"/>); every four columns the product is split into mantissa and exponent: each factor is at
+/// least the lower clamp and at most 1, so a mantissa times four of them cannot underflow a float.
 /// </summary>
 internal static class PlanarEstimatorKernel
 {

@@ -7,7 +7,7 @@ namespace ContrastiveNE.Losses;
 /// <summary>
 /// The default configuration — InfoNCE, Cauchy kernel, d = 2, negatives drawn from the batch — eight heads at a time
 /// in AVX2 lanes: negatives from four interleaved xoshiro256** streams (two indices per 64-bit output, Lemire's
-/// multiply-shift on each half), positions by gather, q, the row normaliser and the loss for eight rows at once.
+/// multiply-shift on each half), positions by 64-bit row loads (<see cref="LaneRows"/>), q, the row normaliser and the loss for eight rows at once.
 /// Only the pushes onto the negatives stay scalar, in head order then column order as in the scalar kernel.
 /// </summary>
 /// <remarks>
