@@ -278,9 +278,10 @@ internal sealed class BatchLoss
     /// gradient and the pushes onto its negatives. Short independent loops let the CPU overlap many heads, where one
     /// head at a time is a single long dependency chain. Same arithmetic, order and random draws as
     /// <see cref="RunUnit{TLoss, TSim, TColumns}"/>, so both give bit-identical results — except that InfoNCE and
-    /// NEG/NCE with sampled negatives first run whole groups of eight heads in SIMD lanes
+    /// NEG/NCE with sampled negatives first run whole groups of sixteen (AVX-512) and then eight heads in SIMD lanes
     /// (<see cref="PlanarInfoNceKernel"/>, <see cref="PlanarEstimatorKernel"/>): their negatives come from lane
-    /// streams seeded by the unit's stream, with the same distribution but other values.
+    /// streams seeded by the unit's stream, with the same distribution but other values. So a CPU with AVX-512 draws
+    /// other negatives than one without: the same seed gives the same embedding on the same kind of CPU.
     /// </summary>
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -307,18 +308,25 @@ internal sealed class BatchLoss
         fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
         fixed (int* cp = unit.BlockColumns, tp = targets)
         {
-            if (typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported)
+            // Sixteen heads per group where AVX-512 runs, then eight, then the scalar blocks for the rest.
+            bool infoNce = typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives);
+            bool estimator = typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives)
+                && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp;
+            if ((infoNce || estimator) && WideLanes.IsSupported)
             {
-                var lanes = Xoshiro256Lanes.Create(ref random);
-                first = PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, g, a, tp, dxp, cp, ref lossSum);
+                var lanes = Xoshiro256WideLanes.Create(ref random);
+                first = infoNce
+                    ? PlanarInfoNceKernel.RunWide(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum)
+                    : PlanarEstimatorKernel.RunWide(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp,
+                        ref lossSum, ref spec);
             }
-            else if (typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && PlanarInfoNceKernel.IsSupported
-                && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp)
+            if ((infoNce || estimator) && PlanarInfoNceKernel.IsSupported && end - first >= PlanarInfoNceKernel.Lanes)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
-                first = PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes,
-                    f, g, a, tp, dxp, cp, ref lossSum, ref spec);
+                first = infoNce
+                    ? PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum)
+                    : PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp,
+                        ref lossSum, ref spec);
             }
             for (int h0 = first; h0 < end; h0 += block)
             {

@@ -73,20 +73,22 @@ internal unsafe struct LaneWriteBack
     private float* _pairs, _pairsPrevious, _own, _ownPrevious;
     private int* _columns, _columnsPrevious;
     private int _previous;
+    private readonly int _lanes;
 
     /// <summary>
-    /// Uses <paramref name="pairs"/> (4 · Lanes · (m + 1) floats), <paramref name="columns"/> (2 · Lanes · (m + 1)
-    /// ints) and <paramref name="own"/> (4 · Lanes floats).
+    /// Uses <paramref name="pairs"/> (4 · lanes · (m + 1) floats), <paramref name="columns"/> (2 · lanes · (m + 1)
+    /// ints) and <paramref name="own"/> (4 · lanes floats), for groups of <paramref name="lanes"/> heads.
     /// </summary>
-    public LaneWriteBack(float* pairs, int* columns, float* own, int m)
+    public LaneWriteBack(float* pairs, int* columns, float* own, int m, int lanes)
     {
-        int block = PlanarInfoNceKernel.Lanes * (m + 1);
+        _lanes = lanes;
+        int block = lanes * (m + 1);
         _pairs = pairs;
         _pairsPrevious = pairs + 2 * block;
         _columns = columns;
         _columnsPrevious = columns + block;
         _own = own;
-        _ownPrevious = own + 2 * PlanarInfoNceKernel.Lanes;
+        _ownPrevious = own + 2 * lanes;
         _previous = -1;
     }
 
@@ -114,7 +116,7 @@ internal unsafe struct LaneWriteBack
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Flush(int b, int m, float* g, float* a, int* targets)
     {
-        if (_previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(_previous, b, m, g, a, targets, _columnsPrevious, _ownPrevious, _pairsPrevious);
+        if (_previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(_lanes, _previous, b, m, g, a, targets, _columnsPrevious, _ownPrevious, _pairsPrevious);
         _previous = -1;
     }
 }

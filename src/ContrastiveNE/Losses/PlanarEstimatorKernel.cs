@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using ContrastiveNE.Randomness;
 
 namespace ContrastiveNE.Losses;
 
@@ -28,7 +29,7 @@ internal static class PlanarEstimatorKernel
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m);
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
         var negativeRows = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
@@ -93,6 +94,88 @@ internal static class PlanarEstimatorKernel
             writeBack.Advance(i0, b, m, g, a, targets);
         }
         specGradient += Vector256.Sum(specSum);
+        writeBack.Flush(b, m, g, a, targets);
+        random = rng;
+        return i0;
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> with sixteen heads per group (AVX-512, <see cref="WideLanes.IsSupported"/>): the same arithmetic
+    /// per lane and the same write-back order, negatives from eight lane streams.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe int RunWide(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256WideLanes random,
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+    {
+        const int Lanes = WideLanes.Lanes;
+        int rows = 2 * b, width = m + 1;
+        float* dxs = scratch, dys = scratch + Lanes * width;
+        float* own = stackalloc float[4 * Lanes];
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var negativeRows = new WideLanes(rows);
+        var laneOffsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var epsV = Vector512.Create(eps);
+        var one = Vector512<float>.One;
+        var low = Vector512.Create(loss.Low);
+        var high = Vector512.Create(loss.High);
+        var c = Vector512.Create(loss.C);
+        var minusTwo = Vector512.Create(-2f);
+        var specSum = Vector512<float>.Zero;
+        // A local copy keeps the lane states in registers.
+        var rng = random;
+        int i0 = first;
+        for (; i0 + Lanes <= end; i0 += Lanes)
+        {
+            var heads = Vector512.Create(i0) + laneOffsets;
+            WideLanes.Load(f, i0, out var hx, out var hy);
+            WideLanes.Load(f, i0 + b, out var px, out var py);
+            var dx0 = hx - px;
+            var dy0 = hy - py;
+            var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
+            var inv = one / (q0 + c);
+            var xi = q0 * inv;
+            var active0 = Vector512.GreaterThanOrEqual(xi, low) & Vector512.LessThanOrEqual(xi, high);
+            var product = Avx512F.Min(Avx512F.Max(xi, low), high);
+            var dq0 = active0 & (-c * inv / q0);
+            var dc = active0 & inv;
+            var negatives = Vector512<float>.Zero;
+            var exponents = Vector512<int>.Zero;
+            var start = heads + Vector512<int>.One;
+            for (int k = 1; k <= m; k++)
+            {
+                var j = negativeRows.Draw(rng.Next(), start, writeBack.Columns + Lanes * k);
+                WideLanes.Gather(f, j, out var nx, out var ny);
+                var dx = hx - nx;
+                var dy = hy - ny;
+                var q = one / (epsV + (dx * dx + dy * dy));
+                var ik = one / (q + c);
+                var rest = c * ik; // 1 − ξ
+                var active = Vector512.GreaterThanOrEqual(rest, low) & Vector512.LessThanOrEqual(rest, high);
+                product *= Avx512F.Min(Avx512F.Max(rest, low), high);
+                negatives += active & (q * ik);
+                var coef = minusTwo * (active & ik) * q * q;
+                Vector512.Store(coef * dx, dxs + Lanes * k);
+                Vector512.Store(coef * dy, dys + Lanes * k);
+                if ((k & 3) == 3) product = WideLanes.Split(product, ref exponents);
+            }
+            lossSum -= Vector512.Sum(WideLanes.Log(product, exponents));
+            specSum += dc - negatives / c;
+            var coef0 = minusTwo * dq0 * q0 * q0;
+            var sx = coef0 * dx0;
+            var sy = coef0 * dy0;
+            WideLanes.StorePairs(sx, sy, writeBack.Pairs);
+            for (int k = 1; k <= m; k++)
+            {
+                var vx = Vector512.Load(dxs + Lanes * k);
+                var vy = Vector512.Load(dys + Lanes * k);
+                sx += vx;
+                sy += vy;
+                WideLanes.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
+            }
+            WideLanes.StorePairs(sx, sy, writeBack.Own);
+            writeBack.Advance(i0, b, m, g, a, targets);
+        }
+        specGradient += Vector512.Sum(specSum);
         writeBack.Flush(b, m, g, a, targets);
         random = rng;
         return i0;

@@ -19,6 +19,9 @@ internal static class PlanarInfoNceKernel
     /// <summary>Heads per group.</summary>
     public const int Lanes = 8;
 
+    /// <summary>Heads per group of the widest lane kernel (the scratch buffers are sized for it).</summary>
+    public const int MaxLanes = 16;
+
     /// <summary>Whether the CPU has what the kernel needs.</summary>
     public static bool IsSupported => Avx2.IsSupported;
 
@@ -33,7 +36,7 @@ internal static class PlanarInfoNceKernel
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m);
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
         var negatives = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
@@ -102,11 +105,92 @@ internal static class PlanarInfoNceKernel
         return i0;
     }
 
+    /// <summary>
+    /// <see cref="Run"/> with sixteen heads per group (AVX-512, <see cref="WideLanes.IsSupported"/>): the same arithmetic
+    /// per lane and the same write-back order, negatives from eight lane streams.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe int RunWide(in InfoNceLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256WideLanes random,
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
+    {
+        const int Lanes = WideLanes.Lanes;
+        int rows = 2 * b, width = m + 1;
+        float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
+        float* own = stackalloc float[4 * Lanes];
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var negatives = new WideLanes(rows);
+        var laneOffsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var epsV = Vector512.Create(eps);
+        var one = Vector512<float>.One;
+        var low = Vector512.Create(loss.Low);
+        var high = Vector512.Create(loss.High);
+        var kappa = Vector512.Create(loss.Kappa);
+        var sharedScale = Vector512.Create(loss.Kappa * loss.InverseRho);
+        var minusTwo = Vector512.Create(-2f);
+        float invRho = loss.InverseRho;
+        bool includePositive = loss.IncludePositive;
+        // A local copy keeps the lane states in registers.
+        var rng = random;
+        int i0 = first;
+        for (; i0 + Lanes <= end; i0 += Lanes)
+        {
+            var heads = Vector512.Create(i0) + laneOffsets;
+            WideLanes.Load(f, i0, out var hx, out var hy);
+            WideLanes.Load(f, i0 + b, out var px, out var py);
+            var dx0 = hx - px;
+            var dy0 = hy - py;
+            var q0 = one / (epsV + (dx0 * dx0 + dy0 * dy0));
+            var c0 = Avx512F.Min(Avx512F.Max(q0, low), high);
+            var sum = includePositive ? c0 : Vector512<float>.Zero;
+            var start = heads + Vector512<int>.One;
+            for (int k = 1; k <= m; k++)
+            {
+                var j = negatives.Draw(rng.Next(), start, writeBack.Columns + Lanes * k);
+                WideLanes.Gather(f, j, out var nx, out var ny);
+                var dx = hx - nx;
+                var dy = hy - ny;
+                var q = one / (epsV + (dx * dx + dy * dy));
+                sum += Avx512F.Min(Avx512F.Max(q, low), high);
+                // Keep dx, dy and q until the row's normaliser is known: dq is shared by all its negatives.
+                Vector512.Store(dx, dxs + Lanes * k);
+                Vector512.Store(dy, dys + Lanes * k);
+                Vector512.Store(q, qs + Lanes * k);
+            }
+            var active0 = Vector512.GreaterThanOrEqual(q0, low) & Vector512.LessThanOrEqual(q0, high);
+            var shared = sharedScale / sum;
+            var dq0 = active0 & ((-kappa / c0) + (includePositive ? shared : Vector512<float>.Zero));
+            var rowLoss = invRho == 1f
+                ? -kappa * WideLanes.Log(c0 / sum)
+                : -kappa * (WideLanes.Log(c0) - Vector512.Create(invRho) * WideLanes.Log(sum));
+            lossSum += Vector512.Sum(rowLoss);
+            var coef0 = minusTwo * dq0 * q0 * q0;
+            var sx = coef0 * dx0;
+            var sy = coef0 * dy0;
+            WideLanes.StorePairs(sx, sy, writeBack.Pairs);
+            for (int k = 1; k <= m; k++)
+            {
+                var q = Vector512.Load(qs + Lanes * k);
+                var dq = (Vector512.GreaterThanOrEqual(q, low) & Vector512.LessThanOrEqual(q, high)) & shared;
+                var coef = minusTwo * dq * q * q;
+                var vx = coef * Vector512.Load(dxs + Lanes * k);
+                var vy = coef * Vector512.Load(dys + Lanes * k);
+                sx += vx;
+                sy += vy;
+                WideLanes.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
+            }
+            WideLanes.StorePairs(sx, sy, writeBack.Own);
+            writeBack.Advance(i0, b, m, g, a, targets);
+        }
+        writeBack.Flush(b, m, g, a, targets);
+        random = rng;
+        return i0;
+    }
+
     /// <summary>Float buffer size the lane kernels need in their scratch, for m negatives.</summary>
-    public static int ScratchFloats(int m) => 7 * Lanes * (m + 1);
+    public static int ScratchFloats(int m) => 7 * MaxLanes * (m + 1);
 
     /// <summary>Int buffer size the lane kernels need for their columns, for m negatives.</summary>
-    public static int ColumnInts(int m) => 2 * Lanes * (m + 1);
+    public static int ColumnInts(int m) => 2 * MaxLanes * (m + 1);
 
     /// <summary>Stores eight (x, y) pairs interleaved, lane order kept: x0 y0 x1 y1 … x7 y7.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -127,10 +211,10 @@ internal static class PlanarInfoNceKernel
     /// added to accumulator rows: targets[i], targets[i + b], and the targets of the batch rows in columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void WriteLaneGradients(int i0, int b, int m, float* g, float* a, int* targets, int* columns,
+    internal static unsafe void WriteLaneGradients(int lanes, int i0, int b, int m, float* g, float* a, int* targets, int* columns,
         float* own, float* pairs)
     {
-        for (int l = 0; l < Lanes; l++)
+        for (int l = 0; l < lanes; l++)
         {
             int i = i0 + l;
             if (targets != null)
@@ -138,7 +222,7 @@ internal static class PlanarInfoNceKernel
                 AddPair(a + 2 * targets[i], own + 2 * l);
                 SubtractPair(a + 2 * targets[i + b], pairs + 2 * l);
                 for (int k = 1; k <= m; k++)
-                    SubtractPair(a + 2 * targets[columns[Lanes * k + l]], pairs + 2 * (Lanes * k + l));
+                    SubtractPair(a + 2 * targets[columns[lanes * k + l]], pairs + 2 * (lanes * k + l));
             }
             else
             {
@@ -147,7 +231,7 @@ internal static class PlanarInfoNceKernel
                 p[0] = -pairs[2 * l];
                 p[1] = -pairs[2 * l + 1];
                 for (int k = 1; k <= m; k++)
-                    SubtractPair(a + 2 * columns[Lanes * k + l], pairs + 2 * (Lanes * k + l));
+                    SubtractPair(a + 2 * columns[lanes * k + l], pairs + 2 * (lanes * k + l));
             }
         }
     }
