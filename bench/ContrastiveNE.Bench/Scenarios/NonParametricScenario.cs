@@ -75,7 +75,6 @@ public abstract class NonParametricScenario : IScenario
         var loss = new BatchLoss(options.Loss, options.Metric, options.NegativeSamples, (float)options.Eps, (float)options.BaseTemperature,
             (float)options.EffectiveClampLow, (float)options.EffectiveClampHigh, options.Aggregation);
         var optimizer = new ParameterOptimizer(options.Optimizer, 0f, 0f, 1);
-        var batch = new PairBatch();
         int d = options.Dimensions;
         var features = new float[2 * source.MaxBatchSize * d];
         var spectrum = ResolvedSpectrum.Resolve(options, graph.NodeCount).Value;
@@ -96,11 +95,10 @@ public abstract class NonParametricScenario : IScenario
             }
             for (int t = 0; t < source.BatchesPerEpoch; t++)
             {
-                sw.Restart(); source.Fill(epoch, t, batch); times[0] += sw.Seconds;
-                int b = batch.Size;
+                sw.Restart(); var edges = source.Edges(epoch, t, out int start, out int b); times[0] += sw.Seconds;
                 sw.Restart();
                 loss.Compute(features, b, d, (float)spectrum, 0f, (float)options.Temperature, 0, (ulong)t, table.Parameters[0].Gradient,
-                    options.Threads, targets: batch.Items, table: table.Positions.Data);
+                    options.Threads, table: table.Positions.Data, edges: edges, edgeStart: start);
                 times[1] += sw.Seconds;
                 sw.Restart(); optimizer.Step(0, table.Parameters[0], 0.01f, 4f, options.Threads); times[2] += sw.Seconds;
             }

@@ -38,6 +38,7 @@ internal sealed class BatchLoss
     private readonly LossAggregation _aggregation;
     private readonly Unit[] _units = new Unit[MaxUnits];
     private float[] _unitRows = [], _inverseNorms = [];
+    private int[] _unpacked = [];
     private CosineInfoNceBatch? _fullBatch;
     private bool _accumulatorsDirty; // a targets call leaves its buffers as they are; others expect them all zero
 
@@ -51,6 +52,8 @@ internal sealed class BatchLoss
         public float[] Q = [], Dq = [];
         /// <summary>The unit's own copy of the batch's 2-D rows when they come from a table.</summary>
         public float[] Rows = [];
+        /// <summary>The unit's own copy of the batch's targets when they come as packed edges.</summary>
+        public int[] Targets = [];
         public float[] Dx = [], Dy = [], BlockQ = [], BlockDq = [];
         public int[] BlockColumns = [];
         public int[] Columns = [];
@@ -106,19 +109,37 @@ internal sealed class BatchLoss
     /// then table row targets[r], and <paramref name="features"/> is only scratch: the planar kernels' units each
     /// gather their own copy of the batch rows (so each core reads rows it wrote itself), other paths gather into it.
     /// </param>
+    /// <param name="edges">
+    /// Optional, with <paramref name="table"/> and instead of <paramref name="targets"/>: the batch as packed edges
+    /// (head &lt;&lt; 32) | tail from <paramref name="edgeStart"/> on — targets i and b + i are edge i's head and tail.
+    /// The planar kernels' units then build their own targets while they gather (a pair source's batch copy saved).
+    /// </param>
+    /// <param name="edgeStart">The batch's first edge in <paramref name="edges"/>.</param>
     public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
         ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null,
-        float[]? table = null)
+        float[]? table = null, long[]? edges = null, int edgeStart = 0)
     {
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
         if (b == 0) return new BatchLossResult(0, 0, 0, m);
         float[]? unitGatherTable = null;
+        if (edges != null)
+        {
+            if (targets != null || table == null) throw new ArgumentException("Packed edges stand for the targets of a table's rows: give a table and no targets.", nameof(edges));
+            if ((uint)edgeStart > (uint)edges.Length || edges.Length - edgeStart < b)
+                throw new ArgumentOutOfRangeException(nameof(edgeStart), $"{b} edges from {edgeStart} do not fit in {edges.Length}.");
+        }
         if (table != null)
         {
-            if (targets == null) throw new ArgumentException("Reading rows from a table needs the targets that map rows to table rows.", nameof(targets));
+            if (targets == null && edges == null) throw new ArgumentException("Reading rows from a table needs the targets that map rows to table rows.", nameof(targets));
             if (_metric == SimilarityMetric.Euclidean && d == 2) unitGatherTable = table;
-            else Gather(table, targets, 2 * b, d, features, threads);
+            else
+            {
+                // Only the planar units read edges themselves: the other paths get the targets spelled out once.
+                if (edges != null) targets = UnpackEdges(edges, edgeStart, b);
+                edges = null;
+                Gather(table, targets!, 2 * b, d, features, threads);
+            }
         }
         float tauEff = MathF.Max(temperature, TemperatureFloor);
         bool floored = temperature < TemperatureFloor;
@@ -144,7 +165,7 @@ internal sealed class BatchLoss
         BatchLossResult WithColumns<TLoss, TSim>(TLoss loss, TSim sim) where TLoss : struct, IRowLoss where TSim : struct, ISimilarity
         {
             BatchLossResult r;
-            if (typeof(TSim) == typeof(CosineSimilarity) && typeof(TLoss) == typeof(InfoNceLoss) && columns == null && targets == null && FullBatch(b)
+            if (typeof(TSim) == typeof(CosineSimilarity) && typeof(TLoss) == typeof(InfoNceLoss) && columns == null && targets == null && edges == null && FullBatch(b)
                 && CosineInfoNceBatch.Fits(b))
             {
                 // SimCLR's case: every pair of the batch is a term, so the cosines and the gradient are matrix products.
@@ -153,15 +174,28 @@ internal sealed class BatchLoss
                 var (total, tau) = _fullBatch.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), _unitRows, _inverseNorms, b, d, tauEff, floored, scale, gradient, threads);
                 r = new BatchLossResult(total * scale, 0, tau * scale, m);
             }
-            else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
-            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
-            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable);
+            else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
             double tauGrad = r.LogTemperatureGradient;
             if (_mode is LossMode.InfoNce or LossMode.InfoNceAlt) tauGrad += r.Loss;
             return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? tauGrad : 0 };
         }
+    }
+
+    /// <summary>The targets of a batch given as packed edges: heads, then tails.</summary>
+    private int[] UnpackEdges(long[] edges, int start, int b)
+    {
+        if (_unpacked.Length < 2 * b) _unpacked = new int[2 * b];
+        for (int r = 0; r < b; r++)
+        {
+            long edge = edges[start + r];
+            _unpacked[r] = (int)(edge >> 32);
+            _unpacked[b + r] = (int)edge;
+        }
+        return _unpacked;
     }
 
     /// <summary>features[r] = table[targets[r]] for the first <paramref name="rows"/> rows.</summary>
@@ -186,15 +220,16 @@ internal sealed class BatchLoss
     }
 
     private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? unitGatherTable)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? unitGatherTable, long[]? edges, int edgeStart)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
+        bool byTarget = targets != null || edges != null;
         int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
         int perUnit = (b + unitCount - 1) / unitCount;
         int rows = 2 * b;
         // With targets every unit adds all its terms into a private buffer shaped like the gradient; otherwise heads
         // write their own rows and only the pushes onto negatives need the private 2b × d buffers.
-        int span = targets != null ? gradient.Length : rows * d;
+        int span = byTarget ? gradient.Length : rows * d;
         for (int u = 0; u < unitCount; u++)
         {
             var unit = _units[u];
@@ -204,7 +239,7 @@ internal sealed class BatchLoss
         ulong unitBase = SplitMix64.Mix(stream);
         bool planar = typeof(TSim) == typeof(CauchySimilarity) && d == 2;
         float eps = _eps;
-        if (targets == null && _accumulatorsDirty)
+        if (!byTarget && _accumulatorsDirty)
         {
             foreach (var unit in _units) Array.Clear(unit.Accumulator);
             _accumulatorsDirty = false;
@@ -213,15 +248,22 @@ internal sealed class BatchLoss
         {
             // With targets each unit clears its own buffer here, on its own thread (the reduction only reads them):
             // clearing them in the reduction's ranges would hand half of every buffer to the other core each batch.
-            if (targets != null) Array.Clear(_units[u].Accumulator, 0, span);
+            if (byTarget) Array.Clear(_units[u].Accumulator, 0, span);
             var random = Xoshiro256.Create(seed, unitBase + (ulong)u);
             int first = u * perUnit, end = Math.Min(b, (u + 1) * perUnit);
             if (planar && unitGatherTable != null)
             {
                 var own = _units[u].Rows;
                 if (own.Length < 2 * rows) _units[u].Rows = own = new float[2 * rows];
-                unsafe { fixed (float* o = own) EmbeddingTable.GatherRange(unitGatherTable, 2, targets!, 0, rows, o); }
-                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, targets);
+                var unitTargets = targets;
+                if (edges != null)
+                {
+                    unitTargets = _units[u].Targets;
+                    if (unitTargets.Length < rows) _units[u].Targets = unitTargets = new int[rows];
+                    unsafe { fixed (float* o = own) fixed (int* t = unitTargets) EmbeddingTable.GatherEdges(unitGatherTable, edges, edgeStart, b, o, t); }
+                }
+                else unsafe { fixed (float* o = own) EmbeddingTable.GatherRange(unitGatherTable, 2, targets!, 0, rows, o); }
+                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, unitTargets);
             }
             else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
             else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets);
@@ -231,9 +273,9 @@ internal sealed class BatchLoss
         float scale = _aggregation == LossAggregation.Mean ? 1f / ((float)b * loss.TermsPerHead(m)) : 1f;
         // With targets the gradient is a table that the optimiser steps next, in ranges of its own grain: the same
         // ranges here put each range's reduction and step on the same thread, so the sums stay in that core's cache.
-        int grain = targets != null ? ParameterOptimizer.Grain : ReduceGrain;
-        int reduceThreads = targets != null && span < 2 * ParameterOptimizer.Grain ? 1 : threads;
-        if (targets != null) _accumulatorsDirty = true;
+        int grain = byTarget ? ParameterOptimizer.Grain : ReduceGrain;
+        int reduceThreads = byTarget && span < 2 * ParameterOptimizer.Grain ? 1 : threads;
+        if (byTarget) _accumulatorsDirty = true;
         Parallelism.ForRanges(span, grain, reduceThreads, (rangeStart, rangeEnd) =>
         {
             // Blocks small enough that the passes over the buffers find them in the first-level cache.
@@ -244,7 +286,7 @@ internal sealed class BatchLoss
         void ReduceBlockAt(int start, int end)
         {
             var g = gradient.AsSpan(start, end - start);
-            if (targets != null)
+            if (byTarget)
             {
                 // g += scale · Σ_u A_u, the units' sum formed in unit order in a local block; the buffers are only read.
                 Span<float> sum = stackalloc float[ReduceBlock];

@@ -1,4 +1,5 @@
 using ContrastiveNE.Data;
+using System.Runtime.Intrinsics.X86;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Models;
@@ -11,6 +12,7 @@ namespace ContrastiveNE.Models;
 public sealed class EmbeddingTable : IEmbeddingModel
 {
     private const int Grain = 8192;
+    private const int PrefetchDistance = 64;
     private readonly Parameter _positions;
 
     /// <summary>Creates a table over <paramref name="positions"/> (taken over, not copied; trained in place).</summary>
@@ -64,13 +66,54 @@ public sealed class EmbeddingTable : IEmbeddingModel
         {
             if (d == 2)
             {
-                // One 8-byte move per row: a 2-D position is exactly one long.
+                // One 8-byte move per row: a 2-D position is exactly one long. The rows come from all over a table
+                // the other cores have just stepped; asking for the row 64 ahead keeps more of those reads in flight.
                 long* source = (long*)tp, rowsOut = (long*)destination;
-                for (int r = start; r < end; r++) rowsOut[r] = source[ip[r]];
+                int r = start;
+                if (Sse.IsSupported)
+                    for (; r + PrefetchDistance < end; r++)
+                    {
+                        Sse.Prefetch0(source + ip[r + PrefetchDistance]);
+                        rowsOut[r] = source[ip[r]];
+                    }
+                for (; r < end; r++) rowsOut[r] = source[ip[r]];
                 return;
             }
             long bytes = d * sizeof(float);
             for (int r = start; r < end; r++) Buffer.MemoryCopy(tp + (long)ip[r] * d, destination + (long)r * d, bytes, bytes);
+        }
+    }
+
+    /// <summary>
+    /// For a batch given as packed edges (head &lt;&lt; 32) | tail, edges [<paramref name="start"/>,
+    /// <paramref name="start"/> + <paramref name="b"/>): row r and target r are edge r's head, row and target b + r its
+    /// tail, rows read from a 2-D <paramref name="table"/>.
+    /// </summary>
+    internal static unsafe void GatherEdges(float[] table, long[] edges, int start, int b, float* rows, int* targets)
+    {
+        fixed (float* tp = table)
+        fixed (long* ep = &edges[start])
+        {
+            long* source = (long*)tp, rowsOut = (long*)rows;
+            int r = 0;
+            if (Sse.IsSupported)
+                for (; r + PrefetchDistance / 2 < b; r++)
+                {
+                    long ahead = ep[r + PrefetchDistance / 2];
+                    Sse.Prefetch0(source + (int)(ahead >> 32));
+                    Sse.Prefetch0(source + (int)ahead);
+                    GatherEdge(ep[r], r);
+                }
+            for (; r < b; r++) GatherEdge(ep[r], r);
+
+            void GatherEdge(long edge, int r)
+            {
+                int head = (int)(edge >> 32), tail = (int)edge;
+                targets[r] = head;
+                targets[b + r] = tail;
+                rowsOut[r] = source[head];
+                rowsOut[b + r] = source[tail];
+            }
         }
     }
 

@@ -94,6 +94,8 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
         ulong seed = unchecked((ulong)o.Seed);
         bool learnZ = o.Loss == LossMode.Nce;
         bool learnTemperature = o.LearnableTemperature && o.Metric == SimilarityMetric.Cosine;
+        var table = _model as EmbeddingTable;
+        var knn = _source as KnnEdgeSource;
         var snapshot = new float[parameters.Count][];
         for (int p = 0; p < parameters.Count; p++) snapshot[p] = new float[parameters[p].Length];
 
@@ -108,19 +110,27 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
             for (int t = 0; t < batches; t++)
             {
                 if (cancellationToken.IsCancellationRequested) break;
-                _source.Fill(epoch, t, _batch);
-                int b = _batch.Size;
+                // A table trained on kNN edges takes its batch as the source's packed edges: the loss's units unpack
+                // them while they gather the rows, which saves the batch copy.
+                long[]? edges = null;
+                int edgeStart = 0, b;
+                if (table != null && knn != null) edges = knn.Edges(epoch, t, out edgeStart, out b);
+                else
+                {
+                    _source.Fill(epoch, t, _batch);
+                    b = _batch.Size;
+                }
                 ulong stream = ((ulong)(uint)epoch << 32) | (uint)t;
                 float temperature = (float)Math.Exp(_logTemperature.Value[0]);
                 BatchLossResult r;
-                var table = _model as EmbeddingTable;
                 if (table != null)
                 {
                     // A table's forward pass is a gather and its backward pass a scatter-add, both by item: the loss does
                     // both in its own units (each unit gathers the rows it reads and adds into the table gradient
                     // directly, in a fixed order) instead of a shared gather and a serial scatter.
                     r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
-                        table.Parameters[0].Gradient, o.Threads, targets: _batch.Items, table: table.Positions.Data);
+                        table.Parameters[0].Gradient, o.Threads, targets: edges == null ? _batch.Items : null, table: table.Positions.Data,
+                        edges: edges, edgeStart: edgeStart);
                 }
                 else
                 {

@@ -68,21 +68,32 @@ public sealed class KnnEdgeSource : IPairSource
     public void Fill(int epoch, int index, PairBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if ((uint)index >= (uint)BatchesPerEpoch) throw new ArgumentOutOfRangeException(nameof(index), $"An epoch has {BatchesPerEpoch} batches.");
-        if (epoch != _preparedEpoch) Shuffle(epoch);
-        int start = index * BatchSize;
-        int b = Math.Min(BatchSize, _order.Length - start);
+        var order = Edges(epoch, index, out int start, out int b);
         if (batch.Items == null || batch.Items.Length < 2 * b) batch.Items = new int[2 * MaxBatchSize];
         var items = batch.Items;
         // Independent per row: split for large batches.
-        Parallelism.ForRanges(b, FillGrain, b >= 2 * FillGrain ? _threads : 1, (first, end) => FillRows(start, b, first, end, items));
+        Parallelism.ForRanges(b, FillGrain, b >= 2 * FillGrain ? _threads : 1, (first, end) => FillRows(order, start, b, first, end, items));
         batch.Size = b;
         batch.Inputs = null;
     }
 
-    private unsafe void FillRows(int start, int b, int first, int end, int[] batchItems)
+    /// <summary>
+    /// Batch <paramref name="index"/> of epoch <paramref name="epoch"/> as packed edges (head &lt;&lt; 32) | tail:
+    /// entries [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of the returned array,
+    /// valid until the next epoch is asked for. <see cref="Fill"/> spells the same batch out as items.
+    /// </summary>
+    internal long[] Edges(int epoch, int index, out int start, out int count)
     {
-        fixed (long* order = _order)
+        if ((uint)index >= (uint)BatchesPerEpoch) throw new ArgumentOutOfRangeException(nameof(index), $"An epoch has {BatchesPerEpoch} batches.");
+        if (epoch != _preparedEpoch) Shuffle(epoch);
+        start = index * BatchSize;
+        count = Math.Min(BatchSize, _order.Length - start);
+        return _order;
+    }
+
+    private static unsafe void FillRows(long[] edges, int start, int b, int first, int end, int[] batchItems)
+    {
+        fixed (long* order = edges)
         fixed (int* items = batchItems)
         {
             for (int r = first; r < end; r++)

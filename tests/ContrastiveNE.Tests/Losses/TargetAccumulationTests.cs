@@ -81,4 +81,41 @@ public class TargetAccumulationTests
         Assert.Equal(expected, actual);
         Assert.Throws<ArgumentException>(() => loss.Compute(scratch, b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, table: table));
     }
+
+    [Theory]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Euclidean, 2, 5, 20000)]
+    [InlineData(LossMode.Neg, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.Umap, SimilarityMetric.Euclidean, 2, 5, 37)]
+    [InlineData(LossMode.InfoNce, SimilarityMetric.Cosine, 3, 4, 29)]
+    [InlineData(LossMode.Nce, SimilarityMetric.Euclidean, 3, 5, 29)]
+    public void PackedEdgesEqualTheirTargets(LossMode mode, SimilarityMetric metric, int d, int m, int b)
+    {
+        int tableRows = Math.Max(8, b / 3);
+        var random = Xoshiro256.Create(9, 3);
+        var table = new float[tableRows * d];
+        for (int i = 0; i < table.Length; i++) table[i] = (float)(2 * random.NextGaussian());
+        const int offset = 5; // the batch starts inside the edge array, as a source's later batches do
+        var edges = new long[offset + b + 3];
+        var targets = new int[2 * b];
+        for (int i = 0; i < edges.Length; i++) edges[i] = ((long)random.NextInt(tableRows) << 32) | (uint)random.NextInt(tableRows);
+        for (int r = 0; r < b; r++)
+        {
+            targets[r] = (int)(edges[offset + r] >> 32);
+            targets[b + r] = (int)edges[offset + r];
+        }
+        var loss = new BatchLoss(mode, metric, m, 1f, 0.5f, mode is LossMode.Neg or LossMode.Nce ? 1e-4f : 1e-10f, 1f, LossAggregation.Sum);
+
+        var expected = new float[table.Length];
+        var viaTargets = loss.Compute(new float[2 * b * d], b, d, 0.8f, 0f, 0.5f, 3, 4, expected, 2, targets: targets, table: table);
+        var actual = new float[table.Length];
+        var viaEdges = loss.Compute(new float[2 * b * d], b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, table: table, edges: edges, edgeStart: offset);
+
+        Assert.Equal(viaTargets.Loss, viaEdges.Loss);
+        Assert.Equal(expected, actual);
+        Assert.True(actual.Max(Math.Abs) > 0, "the batch should have a gradient");
+        Assert.Throws<ArgumentException>(() => loss.Compute(new float[2 * b * d], b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, edges: edges));
+        Assert.Throws<ArgumentException>(() => loss.Compute(new float[2 * b * d], b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, targets: targets, table: table, edges: edges));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loss.Compute(new float[2 * b * d], b, d, 0.8f, 0f, 0.5f, 3, 4, actual, 2, table: table, edges: edges, edgeStart: 9));
+    }
 }

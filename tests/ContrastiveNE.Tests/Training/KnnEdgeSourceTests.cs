@@ -40,6 +40,29 @@ public class KnnEdgeSourceTests
     }
 
     [Fact]
+    public void PackedEdgesAreTheBatchesFillSpellsOut()
+    {
+        var graph = Ring(20_000, 2);
+        var packed = new KnnEdgeSource(graph, 7_000, seed: 3, threads: 2);
+        var filled = new KnnEdgeSource(graph, 7_000, seed: 3, threads: 2);
+        var batch = new PairBatch();
+        for (int epoch = 0; epoch < 2; epoch++)
+            for (int t = 0; t < packed.BatchesPerEpoch; t++)
+            {
+                var edges = packed.Edges(epoch, t, out int start, out int count);
+                filled.Fill(epoch, t, batch);
+                Assert.Equal(batch.Size, count);
+                Assert.Equal(t * 7_000, start);
+                for (int r = 0; r < count; r++)
+                {
+                    Assert.Equal(batch.Items![r], (int)(edges[start + r] >> 32));
+                    Assert.Equal(batch.Items[count + r], (int)edges[start + r]);
+                }
+            }
+        Assert.Throws<ArgumentOutOfRangeException>(() => packed.Edges(0, packed.BatchesPerEpoch, out _, out _));
+    }
+
+    [Fact]
     public void EpochsHaveFreshOrdersAndTheSameSeedRepeatsThemAtAnyThreadCount()
     {
         var graph = Ring(40_000, 2);
