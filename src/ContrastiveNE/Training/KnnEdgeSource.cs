@@ -11,19 +11,23 @@ namespace ContrastiveNE.Training;
 /// </summary>
 /// <remarks>
 /// The order is a uniform random permutation drawn in parallel (Rao–Sandelius): every edge gets a random bucket, the
-/// edges are laid out bucket by bucket, and each bucket is shuffled by Fisher–Yates. Chunks and buckets are fixed
-/// units with their own random streams, so the permutation does not depend on the thread count.
+/// edges are laid out bucket by bucket, and each bucket is shuffled by Fisher–Yates when the first batch that reads
+/// it is asked for (so its edges are still in cache when the batch reads them). Chunks and buckets are fixed units
+/// with their own random streams, so the permutation does not depend on the thread count or the order of requests.
 /// </remarks>
 public sealed class KnnEdgeSource : IPairSource
 {
     private const int ChunkSize = 1 << 16;
     private const int Buckets = 256;
     private const int FillGrain = 8192;
+    private const int LookaheadBatches = 3;
 
     private readonly long[] _edges;
     private readonly long[] _order;
     private readonly byte[] _keys;
     private readonly int[] _counts;
+    private readonly int[] _bucketStart = new int[Buckets + 1];
+    private int _shuffledBuckets;
     private readonly ulong _seed;
     private readonly int _threads;
     private int _preparedEpoch = -1;
@@ -88,6 +92,7 @@ public sealed class KnnEdgeSource : IPairSource
         if (epoch != _preparedEpoch) Shuffle(epoch);
         start = index * BatchSize;
         count = Math.Min(BatchSize, _order.Length - start);
+        ShuffleBucketsBefore(start + count);
         return _order;
     }
 
@@ -118,7 +123,7 @@ public sealed class KnnEdgeSource : IPairSource
             DrawKeys(c, Math.Min(e, (c + 1) * ChunkSize), ref random);
         });
         // Offsets bucket-major, chunk-minor: bucket k holds chunk 0's edges of k, then chunk 1's, ...
-        var bucketStart = new int[Buckets + 1];
+        var bucketStart = _bucketStart;
         int running = 0;
         for (int k = 0; k < Buckets; k++)
         {
@@ -132,12 +137,30 @@ public sealed class KnnEdgeSource : IPairSource
         }
         bucketStart[Buckets] = running;
         Parallelism.For(chunks, _threads, c => Distribute(c, Math.Min(e, (c + 1) * ChunkSize)));
-        Parallelism.For(Buckets, _threads, k =>
-        {
-            var random = Xoshiro256.Create(_seed, Stream(epoch, chunks + k));
-            ShuffleBucket(_order, bucketStart[k], bucketStart[k + 1] - bucketStart[k], ref random);
-        });
         _preparedEpoch = epoch;
+        _shuffledBuckets = 0;
+    }
+
+    /// <summary>
+    /// Shuffles the buckets that hold edges before <paramref name="end"/> and are not shuffled yet — with those of the
+    /// next few batches, so that each call has enough buckets for every thread. Buckets are shuffled just before their
+    /// batches read them, while they are still in cache; each with its own stream, so the order is the same whenever
+    /// and on whichever thread that happens.
+    /// </summary>
+    private void ShuffleBucketsBefore(int end)
+    {
+        if (_shuffledBuckets == Buckets || _bucketStart[_shuffledBuckets] >= end) return;
+        long ahead = Math.Min((long)end + (long)LookaheadBatches * BatchSize, _order.Length);
+        int first = _shuffledBuckets, last = first;
+        while (last < Buckets && _bucketStart[last] < ahead) last++;
+        int epoch = _preparedEpoch, chunks = ChunkCount;
+        Parallelism.For(last - first, _threads, i =>
+        {
+            int k = first + i;
+            var random = Xoshiro256.Create(_seed, Stream(epoch, chunks + k));
+            ShuffleBucket(_order, _bucketStart[k], _bucketStart[k + 1] - _bucketStart[k], ref random);
+        });
+        _shuffledBuckets = last;
     }
 
     /// <summary>Draws chunk <paramref name="c"/>'s bucket keys, eight 8-bit keys per 64-bit draw, and counts them.</summary>
