@@ -63,6 +63,25 @@ public class KnnEdgeSourceTests
     }
 
     [Fact]
+    public void BatchesDoNotDependOnTheOrderTheyAreAskedFor()
+    {
+        var graph = Ring(40_000, 3);
+        var inOrder = new KnnEdgeSource(graph, 5_000, seed: 8, threads: 2);
+        var backwards = new KnnEdgeSource(graph, 5_000, seed: 8, threads: 1);
+        var expected = new List<long[]>();
+        for (int t = 0; t < inOrder.BatchesPerEpoch; t++)
+        {
+            var edges = inOrder.Edges(2, t, out int start, out int count);
+            expected.Add(edges[start..(start + count)]);
+        }
+        for (int t = backwards.BatchesPerEpoch - 1; t >= 0; t--)
+        {
+            var edges = backwards.Edges(2, t, out int start, out int count);
+            Assert.Equal(expected[t], edges[start..(start + count)]);
+        }
+    }
+
+    [Fact]
     public void EpochsHaveFreshOrdersAndTheSameSeedRepeatsThemAtAnyThreadCount()
     {
         var graph = Ring(40_000, 2);
