@@ -27,7 +27,6 @@ internal static class PlanarEstimatorKernel
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b, width = m + 1;
-        float* dxs = scratch, dys = scratch + Lanes * width;
         float* own = stackalloc float[4 * Lanes];
         var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
         var negativeRows = new LaneNegatives(rows);
@@ -58,6 +57,11 @@ internal static class PlanarEstimatorKernel
             var dc = active0 & inv;
             var negatives = Vector256<float>.Zero;
             var exponents = Vector256<int>.Zero;
+            // The partner's term is known before the negatives': the head's sum starts with it, in column order.
+            var coef0 = minusTwo * dq0 * q0 * q0;
+            var sx = coef0 * dx0;
+            var sy = coef0 * dy0;
+            PlanarInfoNceKernel.StorePairs(sx, sy, writeBack.Pairs);
             var start = heads + Vector256<int>.One;
             for (int k = 1; k <= m; k++)
             {
@@ -72,24 +76,15 @@ internal static class PlanarEstimatorKernel
                 product *= Avx.Min(Avx.Max(rest, low), high);
                 negatives += active & (q * ik);
                 var coef = minusTwo * (active & ik) * q * q;
-                Vector256.Store(coef * dx, dxs + Lanes * k);
-                Vector256.Store(coef * dy, dys + Lanes * k);
+                var vx = coef * dx;
+                var vy = coef * dy;
+                sx += vx;
+                sy += vy;
+                PlanarInfoNceKernel.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
                 if ((k & 3) == 3) product = LaneMath.Split(product, ref exponents);
             }
             lossSum -= Vector256.Sum(LaneMath.Log(product, exponents));
             specSum += dc - negatives / c;
-            var coef0 = minusTwo * dq0 * q0 * q0;
-            var sx = coef0 * dx0;
-            var sy = coef0 * dy0;
-            PlanarInfoNceKernel.StorePairs(sx, sy, writeBack.Pairs);
-            for (int k = 1; k <= m; k++)
-            {
-                var vx = Vector256.Load(dxs + Lanes * k);
-                var vy = Vector256.Load(dys + Lanes * k);
-                sx += vx;
-                sy += vy;
-                PlanarInfoNceKernel.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
-            }
             PlanarInfoNceKernel.StorePairs(sx, sy, writeBack.Own);
             writeBack.Advance(i0, b, m, g, a, targets);
         }
@@ -109,7 +104,6 @@ internal static class PlanarEstimatorKernel
     {
         const int Lanes = WideLanes.Lanes;
         int rows = 2 * b, width = m + 1;
-        float* dxs = scratch, dys = scratch + Lanes * width;
         float* own = stackalloc float[4 * Lanes];
         var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
         var negativeRows = new WideLanes(rows);
@@ -140,6 +134,11 @@ internal static class PlanarEstimatorKernel
             var dc = active0 & inv;
             var negatives = Vector512<float>.Zero;
             var exponents = Vector512<int>.Zero;
+            // The partner's term is known before the negatives': the head's sum starts with it, in column order.
+            var coef0 = minusTwo * dq0 * q0 * q0;
+            var sx = coef0 * dx0;
+            var sy = coef0 * dy0;
+            WideLanes.StorePairs(sx, sy, writeBack.Pairs);
             var start = heads + Vector512<int>.One;
             for (int k = 1; k <= m; k++)
             {
@@ -154,24 +153,15 @@ internal static class PlanarEstimatorKernel
                 product *= Avx512F.Min(Avx512F.Max(rest, low), high);
                 negatives += active & (q * ik);
                 var coef = minusTwo * (active & ik) * q * q;
-                Vector512.Store(coef * dx, dxs + Lanes * k);
-                Vector512.Store(coef * dy, dys + Lanes * k);
+                var vx = coef * dx;
+                var vy = coef * dy;
+                sx += vx;
+                sy += vy;
+                WideLanes.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
                 if ((k & 3) == 3) product = WideLanes.Split(product, ref exponents);
             }
             lossSum -= Vector512.Sum(WideLanes.Log(product, exponents));
             specSum += dc - negatives / c;
-            var coef0 = minusTwo * dq0 * q0 * q0;
-            var sx = coef0 * dx0;
-            var sy = coef0 * dy0;
-            WideLanes.StorePairs(sx, sy, writeBack.Pairs);
-            for (int k = 1; k <= m; k++)
-            {
-                var vx = Vector512.Load(dxs + Lanes * k);
-                var vy = Vector512.Load(dys + Lanes * k);
-                sx += vx;
-                sy += vy;
-                WideLanes.StorePairs(vx, vy, writeBack.Pairs + 2 * Lanes * k);
-            }
             WideLanes.StorePairs(sx, sy, writeBack.Own);
             writeBack.Advance(i0, b, m, g, a, targets);
         }
