@@ -34,7 +34,7 @@ internal readonly struct LaneNegatives(int rows)
 /// <summary>
 /// Loads of eight 2-D rows for the lane kernels, split into their x and y lanes. A row is one 64-bit element, so eight
 /// rows are two four-element gathers (or four 128-bit loads when consecutive) and two shuffles, where gathering x and y
-/// apart takes sixteen element loads — and gathers cost per element.
+/// apart takes sixteen element loads — and on the CPU measured here a gather costs per element.
 /// </summary>
 internal static class LaneRows
 {
@@ -124,10 +124,10 @@ internal unsafe struct LaneWriteBack
 /// <summary>Lane arithmetic the kernels need faster than the library gives it.</summary>
 internal static class LaneMath
 {
-    private const int SqrtHalfBits = 0x3F3504F3; // √½ as float bits
-    private const float SmallestNormal = 1.17549435e-38f;
-    private const float Ln2High = 0.693359375f;  // ln 2 in few bits, so e · Ln2High is exact
-    private const float Ln2Low = -2.12194440e-4f; // ln 2 − Ln2High
+    internal const int SqrtHalfBits = 0x3F3504F3; // √½ as float bits
+    internal const float SmallestNormal = 1.17549435e-38f;
+    internal const float Ln2High = 0.693359375f;  // ln 2 in few bits, so e · Ln2High is exact
+    internal const float Ln2Low = -2.12194440e-4f; // ln 2 − Ln2High
 
     /// <summary>
     /// Splits positive normal floats into x = m · 2^e with m in [√½, √2): returns m and adds e to
@@ -150,9 +150,10 @@ internal static class LaneMath
     /// <summary>
     /// ln(x · 2^<paramref name="exponent"/>) for eight floats, within a few units in the last place: x = m · 2^e
     /// (<see cref="Split"/>), ln m = 2·atanh(s) with s = (m − 1)/(m + 1), |s| ≤ 0.172, by its series up to s⁹ (the
-    /// first term left out, 2s¹¹/11, is below 1e-9). About a tenth of the cost of
-    /// <see cref="Vector256.Log(Vector256{float})"/>. NaN and ∞ give NaN; zero, subnormal and negative x (which the
-    /// kernels' clamps rule out) go to the library's logarithm.
+    /// first term left out, 2s¹¹/11, is below 1e-9). Cheaper than <see cref="Vector256.Log(Vector256{float})"/>: with
+    /// two logarithms per row of six pairs the NEG lane kernel spent 1.2 ns per pair on the library's and 0.7 on this
+    /// one (1 thread, here). NaN and ∞ give NaN; zero, subnormal and negative x (which the kernels' clamps rule out) go
+    /// to the library's logarithm.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Log(Vector256<float> x, Vector256<int> exponent)

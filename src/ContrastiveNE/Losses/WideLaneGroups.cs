@@ -107,17 +107,12 @@ internal readonly struct WideLanes(int rows)
         Vector512.Store(Avx512F.PermuteVar16x32x2(x, InterleaveHigh, y), destination + 16);
     }
 
-    private const int SqrtHalfBits = 0x3F3504F3; // as in LaneMath
-    private const float SmallestNormal = 1.17549435e-38f;
-    private const float Ln2High = 0.693359375f;
-    private const float Ln2Low = -2.12194440e-4f;
-
     /// <summary><see cref="LaneMath.Split"/> on sixteen lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Split(Vector512<float> x, ref Vector512<int> exponent)
     {
         var bits = x.AsInt32();
-        var e = (bits - Vector512.Create(SqrtHalfBits)) >> 23;
+        var e = (bits - Vector512.Create(LaneMath.SqrtHalfBits)) >> 23;
         exponent += e;
         return (bits - (e << 23)).AsSingle() + (x - x); // NaN and ∞ stay NaN
     }
@@ -130,7 +125,7 @@ internal readonly struct WideLanes(int rows)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Log(Vector512<float> x, Vector512<int> exponent)
     {
-        if (Vector512.LessThanAny(x, Vector512.Create(SmallestNormal)))
+        if (Vector512.LessThanAny(x, Vector512.Create(LaneMath.SmallestNormal)))
             return Vector512.Log(x) + Vector512.ConvertToSingle(exponent) * Vector512.Create(MathF.Log(2f));
         var m = Split(x, ref exponent);
         var one = Vector512<float>.One;
@@ -139,7 +134,7 @@ internal readonly struct WideLanes(int rows)
         var series = ((s2 * Vector512.Create(1f / 9) + Vector512.Create(1f / 7)) * s2 + Vector512.Create(1f / 5)) * s2 + Vector512.Create(1f / 3);
         var twoS = s + s;
         var e = Vector512.ConvertToSingle(exponent);
-        return e * Vector512.Create(Ln2High) + (twoS + (twoS * s2 * series + e * Vector512.Create(Ln2Low)));
+        return e * Vector512.Create(LaneMath.Ln2High) + (twoS + (twoS * s2 * series + e * Vector512.Create(LaneMath.Ln2Low)));
     }
 }
 

@@ -1,5 +1,5 @@
-using ContrastiveNE.Data;
 using System.Runtime.Intrinsics.X86;
+using ContrastiveNE.Data;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.Models;

@@ -93,3 +93,78 @@ public class LaneHelpersTests
         }
     }
 }
+
+/// <summary>The sixteen-lane helpers agree with the eight-lane ones, lane by lane.</summary>
+public class WideLaneHelpersTests
+{
+    [Fact]
+    public unsafe void WideHelpersMatchTheEightLaneOnes()
+    {
+        if (!WideLanes.IsSupported)
+        {
+            // Nothing wide to compare on this CPU; the kernels must not pick the wide path either.
+            Assert.False(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && Vector512.IsHardwareAccelerated);
+            return;
+        }
+        var random = Xoshiro256.Create(6, 2);
+        var table = new float[2 * 64];
+        for (int i = 0; i < table.Length; i++) table[i] = (float)random.NextGaussian();
+        var values = new float[16];
+        var rowIndices = new int[16];
+        for (int round = 0; round < 100; round++)
+        {
+            for (int l = 0; l < 16; l++)
+            {
+                values[l] = (float)Math.Exp(random.NextDouble() * 160 - 80);
+                rowIndices[l] = random.NextInt(64);
+            }
+            var x = Vector512.Create(values);
+            var exponent = Vector512.Create(3, -2, 0, 1, 100, -100, 7, 0, 5, 5, -5, 0, 1, 2, 3, 4);
+            var wideSplitExponent = Vector512<int>.Zero;
+            var wideLog = WideLanes.Log(x, exponent);
+            var wideSplit = WideLanes.Split(x, ref wideSplitExponent);
+            var narrowLog = Vector512.Create(LaneMath.Log(x.GetLower(), exponent.GetLower()), LaneMath.Log(x.GetUpper(), exponent.GetUpper()));
+            var lowExponent = Vector256<int>.Zero;
+            var highExponent = Vector256<int>.Zero;
+            var narrowSplit = Vector512.Create(LaneMath.Split(x.GetLower(), ref lowExponent), LaneMath.Split(x.GetUpper(), ref highExponent));
+            Assert.Equal(narrowLog, wideLog);
+            Assert.Equal(narrowSplit, wideSplit);
+            Assert.Equal(Vector512.Create(lowExponent, highExponent), wideSplitExponent);
+
+            fixed (float* f = table)
+            {
+                var rows = Vector512.Create(rowIndices);
+                WideLanes.Gather(f, rows, out var gx, out var gy);
+                WideLanes.Load(f, 40, out var lx, out var ly);
+                var pairs = new float[32];
+                fixed (float* p = pairs) WideLanes.StorePairs(gx, gy, p);
+                for (int l = 0; l < 16; l++)
+                {
+                    Assert.Equal(table[2 * rowIndices[l]], gx[l]);
+                    Assert.Equal(table[2 * rowIndices[l] + 1], gy[l]);
+                    Assert.Equal(table[2 * (40 + l)], lx[l]);
+                    Assert.Equal(table[2 * (40 + l) + 1], ly[l]);
+                    Assert.Equal(gx[l], pairs[2 * l]);
+                    Assert.Equal(gy[l], pairs[2 * l + 1]);
+                }
+            }
+        }
+        // Draws stay in the batch and never pick the head itself.
+        int batchRows = 1000;
+        var lanes = new WideLanes(batchRows);
+        var streams = Xoshiro256WideLanes.Create(ref random);
+        var column = new int[16];
+        for (int draw = 0; draw < 2000; draw++)
+        {
+            var heads = Vector512.Create(draw % 500) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            Vector512<int> j;
+            fixed (int* c = column) j = lanes.Draw(streams.Next(), heads + Vector512<int>.One, c);
+            for (int l = 0; l < 16; l++)
+            {
+                Assert.InRange(j[l], 0, batchRows - 1);
+                Assert.NotEqual(heads[l], j[l]);
+                Assert.Equal(j[l], column[l]);
+            }
+        }
+    }
+}
