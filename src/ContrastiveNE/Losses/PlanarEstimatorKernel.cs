@@ -26,9 +26,9 @@ internal static class PlanarEstimatorKernel
         float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
-        int rows = 2 * b, width = m + 1;
+        int rows = 2 * b;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes); // the pairs are the only per-column buffer here
         var negativeRows = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
@@ -103,9 +103,9 @@ internal static class PlanarEstimatorKernel
         float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
     {
         const int Lanes = WideLanes.Lanes;
-        int rows = 2 * b, width = m + 1;
+        int rows = 2 * b;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes); // the pairs are the only per-column buffer here
         var negativeRows = new WideLanes(rows);
         var laneOffsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var epsV = Vector512.Create(eps);
