@@ -23,7 +23,8 @@ namespace ContrastiveNE.Gpu.Training;
 /// <remarks>
 /// Same semantics as the CPU trainer (SPEC §1–§3): losses, similarities, clamps, negatives drawn uniformly with
 /// replacement from the other 2b − 1 rows (or the full batch), PyTorch's dense SGD/Adam with value clipping, a fresh
-/// optimiser and schedule per phase, log Z at a constant rate of 0.001. The random streams differ from the CPU's
+/// optimiser state and one learning-rate schedule per <see cref="Optimize"/> call (early exaggeration changes only
+/// the spectrum value), log Z at a constant rate of 0.001. The random streams differ from the CPU's
 /// (Philox and a permutation instead of a shuffled array), and float atomics add in a scheduling-dependent order, so
 /// results agree with the CPU's statistically, not bit for bit. A learnable temperature is not supported here.
 /// </remarks>
@@ -80,7 +81,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
         _state1 = Zeroed(moments ? _positions.Length : 1);
         _state2 = Zeroed(adam ? _positions.Length : 1);
         _losses = Zeroed(_batchesPerEpoch);
-        _logZ = Zeroed(2);
+        _logZ = _acc.Allocate1D([MathF.Log((float)options.InitialZ), 0f]); // [log Z, dℓ/dlog Z]
         _logZState1 = Zeroed(1);
         _logZState2 = Zeroed(1);
         _heads = _acc.Allocate1D(graph.EdgeHeads);
@@ -105,20 +106,21 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
     public double Temperature => _options.Temperature;
 
     /// <inheritdoc/>
-    public bool Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         var o = _options;
-        // A phase starts with a fresh optimiser, as on the CPU.
+        // One run: a fresh optimiser here, kept through the early-exaggeration boundary (only the spectrum changes).
         _state1.MemSetToZero(); _state2.MemSetToZero(); _logZState1.MemSetToZero(); _logZState2.MemSetToZero();
         int adamStep = 0;
-        var template = GpuTrainingSettings.Loss(o, _d, spectrum, _key);
 
         for (int local = 0; local < epochs; local++)
         {
             int epoch = EpochsCompleted;
             float lr = (float)LearningRates.At(o.Schedule, o.EffectiveLearningRate, o.LrMinFactor, local, epochs, o.WarmupEpochs, o.WarmupLearningRate);
+            double value = spectrum.At(local);
+            var template = GpuTrainingSettings.Loss(o, _d, value, _key);
             _positions.View.CopyTo(_snapshot.View);
             _losses.MemSetToZero();
             var epochKey = GpuTrainingSettings.EpochKey(epoch, _key);
@@ -130,7 +132,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
                 int b = Math.Min(o.BatchSize, _edges - start);
                 _kernels.GatherBatch(_heads.View, _tails.View, _rows.View, start, b, _edges, epochKey.X0, epochKey.X1);
                 var p = GpuTrainingSettings.Batch(template, o, b, unchecked((uint)(epoch * _batchesPerEpoch + t)), t);
-                if (p.Negatives > 0) _kernels.BatchLoss(p, _positions.View, _rows.View, _noColumns.View, _grad.View, _losses.View, _logZ.View);
+                _kernels.BatchLoss(p, _positions.View, _rows.View, _noColumns.View, _grad.View, _losses.View, _logZ.View);
 
                 adamStep++;
                 Step(GpuTrainingSettings.Optimizer(o, lr, adamStep), _positions.View, _grad.View, _state1.View, _state2.View);
@@ -151,7 +153,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
             if (done < _batchesPerEpoch) return false;
             double mean = 0;
             foreach (float l in losses) mean += l;
-            progress?.Report(new EpochReport(epoch, _batchesPerEpoch == 0 ? 0 : mean / _batchesPerEpoch, lr, spectrum));
+            progress?.Report(new EpochReport(epoch, _batchesPerEpoch == 0 ? 0 : mean / _batchesPerEpoch, lr, value));
             epochCompleted?.Invoke(epoch);
         }
         return true;

@@ -100,7 +100,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
         }
         _gradients[0] = _gradients[1]; // never written: the input needs no gradient
         _losses = Zeroed(_acc, _batchesPerEpoch);
-        _logZ = Zeroed(_acc, 2);
+        _logZ = _acc.Allocate1D([MathF.Log((float)options.InitialZ), 0f]); // [log Z, dℓ/dlog Z]
         _logZState1 = Zeroed(_acc, 1);
         _logZState2 = Zeroed(_acc, 1);
         _heads = _acc.Allocate1D(graph.EdgeHeads);
@@ -125,21 +125,23 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
     public double Temperature => _options.Temperature;
 
     /// <inheritdoc/>
-    public bool Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         var o = _options;
+        // One run: a fresh optimiser here, kept through the early-exaggeration boundary (only the spectrum changes).
         foreach (var layer in _layers)
             foreach (var p in new[] { layer.Weight, layer.Bias }) { p.State1.MemSetToZero(); p.State2.MemSetToZero(); }
         _logZState1.MemSetToZero(); _logZState2.MemSetToZero();
         int step = 0;
-        var template = GpuTrainingSettings.Loss(o, _outputWidth, spectrum, _key);
 
         for (int local = 0; local < epochs; local++)
         {
             int epoch = EpochsCompleted;
             float lr = (float)LearningRates.At(o.Schedule, o.EffectiveLearningRate, o.LrMinFactor, local, epochs, o.WarmupEpochs, o.WarmupLearningRate);
+            double value = spectrum.At(local);
+            var template = GpuTrainingSettings.Loss(o, _outputWidth, value, _key);
             _losses.MemSetToZero();
             var epochKey = GpuTrainingSettings.EpochKey(epoch, _key);
             int done = 0;
@@ -157,7 +159,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
                 var outputGrad = _gradients[^1].View.SubView(0, (long)rows * _outputWidth);
                 _gradients[^1].MemSetToZero();
                 var p = GpuTrainingSettings.Batch(template, o, b, unchecked((uint)(epoch * _batchesPerEpoch + t)), t);
-                if (p.Negatives > 0) _kernels.BatchLoss(p, output, _identity.View, _noColumns.View, outputGrad, _losses.View, _logZ.View);
+                _kernels.BatchLoss(p, output, _identity.View, _noColumns.View, outputGrad, _losses.View, _logZ.View);
                 Backward(rows);
 
                 step++;
@@ -186,7 +188,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
             if (done < _batchesPerEpoch) return false;
             double mean = 0;
             foreach (float l in losses) mean += l;
-            progress?.Report(new EpochReport(epoch, _batchesPerEpoch == 0 ? 0 : mean / _batchesPerEpoch, lr, spectrum));
+            progress?.Report(new EpochReport(epoch, _batchesPerEpoch == 0 ? 0 : mean / _batchesPerEpoch, lr, value));
             epochCompleted?.Invoke(epoch);
         }
         return true;

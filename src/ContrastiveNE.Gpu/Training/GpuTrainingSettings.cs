@@ -21,7 +21,7 @@ internal static class GpuTrainingSettings
     /// <summary>The epoch's Feistel key for the edge order.</summary>
     public static PhiloxBlock EpochKey(int epoch, (uint K0, uint K1) key) => Philox.Block((uint)epoch, 0, 0, 0x65646765u, key.K0, key.K1);
 
-    /// <summary>The per-phase part of the batch kernel's settings.</summary>
+    /// <summary>The per-epoch part of the batch kernel's settings (the spectrum value may change at early exaggeration's end).</summary>
     public static BatchLossParams Loss(CneOptions o, int dim, double spectrum, (uint K0, uint K1) key)
     {
         var mode = o.Loss switch
@@ -35,7 +35,8 @@ internal static class GpuTrainingSettings
         return new BatchLossParams
         {
             Dim = dim, Mode = (int)mode, Cosine = o.Metric == SimilarityMetric.Cosine ? 1 : 0,
-            Spec = double.IsNaN(spectrum) ? 1f : (float)spectrum, Eps = (float)o.Eps,
+            Spec = double.IsNaN(spectrum) ? 1f : (float)spectrum, Eps = MathF.Max((float)o.Eps, 1e-18f), // eps = 0 allowed: the CPU kernels' floor keeps q finite
+            // κ = τ₀/base with the run's initial τ₀ (docs/method.md, "Loss modes").
             Tau = (float)Math.Max(o.Temperature, 0.02), Kappa = (float)(o.Temperature / o.BaseTemperature),
             ClampLow = (float)o.EffectiveClampLow, ClampHigh = (float)o.EffectiveClampHigh, KeyLo = key.K0, KeyHi = key.K1,
         };
@@ -55,7 +56,7 @@ internal static class GpuTrainingSettings
         return p;
     }
 
-    /// <summary>One optimiser step's scalars (PyTorch's Adam constants; step counts from 1 within a phase).</summary>
+    /// <summary>One optimiser step's scalars (PyTorch's Adam constants; step counts from 1 within a run).</summary>
     public static OptimizerParams Optimizer(CneOptions o, float lr, int step) => new()
     {
         LearningRate = lr,

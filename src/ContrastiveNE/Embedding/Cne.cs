@@ -113,13 +113,8 @@ public sealed class Cne
     private CneEmbedding Run(CneEmbedding result, ResolvedSpectrum spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         snapshots?.Invoke(-1, result.Embedding.Clone());
-        int early = spectrum.EarlyValue is null ? 0 : spectrum.EarlyEpochs;
-        if (early > 0)
-        {
-            result.RunPhase(early, spectrum.EarlyValue!.Value, progress, snapshots, token);
-            if (result.Cancelled) return result;
-        }
-        result.RunPhase(Options.Epochs - early, spectrum.Value, progress, snapshots, token);
+        // One run over all epochs: early exaggeration changes only the spectrum value at ⌊E/3⌋ (docs/method.md).
+        result.RunFit(Options.Epochs, spectrum.Schedule, progress, snapshots, token);
         return result;
     }
 

@@ -38,7 +38,7 @@ public sealed class CneEmbedding
 
     /// <summary>
     /// The n × d positions. Non-parametric: live (<see cref="Optimize"/> updates them in place). Parametric: the network's
-    /// map of the training data, recomputed after every fit or optimise phase.
+    /// map of the training data, recomputed after every fit or optimise call.
     /// </summary>
     public Matrix Embedding => _table?.Positions ?? (_mapped ??= _model!.Transform(_data!));
 
@@ -69,7 +69,7 @@ public sealed class CneEmbedding
     /// <summary>The loss of every batch, one array per epoch run (a cancelled epoch holds its finished batches).</summary>
     public IReadOnlyList<float[]> BatchLosses => _trainer.BatchLosses;
 
-    /// <summary>Epochs run so far, over all phases.</summary>
+    /// <summary>Epochs run so far, over the fit and every <see cref="Optimize"/> call.</summary>
     public int EpochsCompleted => _trainer.EpochsCompleted;
 
     /// <summary>The learned NCE normalisation constant Z (1 for other losses).</summary>
@@ -82,11 +82,12 @@ public sealed class CneEmbedding
     public bool Cancelled { get; private set; }
 
     /// <summary>
-    /// Continues training for <paramref name="epochs"/> more epochs as a new phase (fresh optimiser state, the
-    /// learning-rate schedule over these epochs) at <paramref name="spectrum"/> (default: the run's final value).
+    /// Continues training for <paramref name="epochs"/> more epochs as a new fit in the reference's terms (fresh
+    /// optimiser state, the learning-rate schedule and warm-up over these epochs, no early exaggeration) at
+    /// <paramref name="spectrum"/> (default: the run's final value).
     /// </summary>
     /// <param name="epochs">Epochs to add, ≥ 0.</param>
-    /// <param name="spectrum">neg_spec c or ρ for this phase; null keeps <see cref="ResolvedSpectrum.Value"/>.</param>
+    /// <param name="spectrum">neg_spec c or ρ for these epochs; null keeps <see cref="ResolvedSpectrum.Value"/>.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called every <see cref="CneOptions.SaveFrequency"/> epochs with (epoch, copy of the positions).</param>
     /// <param name="cancellationToken">Stops within one batch; the positions stay usable and <see cref="Cancelled"/> is set.</param>
@@ -97,11 +98,11 @@ public sealed class CneEmbedding
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         if (spectrum is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(spectrum), s, "The spectrum value must be finite and > 0.");
-        RunPhase(epochs, spectrum ?? Spectrum.Value, progress, snapshots, cancellationToken);
+        RunFit(epochs, SpectrumSchedule.Constant(spectrum ?? Spectrum.Value), progress, snapshots, cancellationToken);
         return this;
     }
 
-    internal void RunPhase(int epochs, double spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    internal void RunFit(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         int frequency = Options.SaveFrequency;
         Action<int>? after = snapshots == null ? null : epoch =>

@@ -33,7 +33,11 @@ public sealed record CneOptions
     /// <summary>Expert override for InfoNCE: ρ, the inverse weight of the normaliser (&gt; 0); below <see cref="S"/>. Default null.</summary>
     public double? InceSpec { get; init; }
 
-    /// <summary>Negatives per head, ≥ 1, or −1 for the full batch (default 5).</summary>
+    /// <summary>
+    /// Negatives per head, ≥ 0, or −1 for the full batch (default 5). 0 (attraction only) is allowed where the loss
+    /// still has a term: umap, infonce, and neg unless <see cref="S"/> or <see cref="ZBar"/> sets its spectrum
+    /// (they give neg_spec = m·Z̄/n² = 0); not for nce (c = Z·m = 0) or infonce_alt (its normaliser sums over negatives only).
+    /// </summary>
     public int NegativeSamples { get; init; } = 5;
 
     /// <summary>Edges per batch, ≥ 1 (default 32768).</summary>
@@ -72,10 +76,16 @@ public sealed record CneOptions
     /// <summary>How batch terms combine (default <see cref="LossAggregation.Sum"/>).</summary>
     public LossAggregation Aggregation { get; init; } = LossAggregation.Sum;
 
-    /// <summary>eps of the Cauchy kernel 1/(eps + d²), &gt; 0 (default 1).</summary>
+    /// <summary>
+    /// eps of the Cauchy kernel 1/(eps + d²), ≥ 0 (default 1). 0 is UMAP's implicit similarity 1/d²; the kernels then
+    /// use 1e-18 so that two coinciding rows give a finite q (docs/method.md, "Similarities").
+    /// </summary>
     public double Eps { get; init; } = 1.0;
 
-    /// <summary>Temperature τ &gt; 0 of the cosine similarity; also κ = τ/base in InfoNCE (default 0.5).</summary>
+    /// <summary>
+    /// Temperature τ &gt; 0 of the cosine similarity (the initial value when <see cref="LearnableTemperature"/>); also
+    /// κ = τ/base in InfoNCE, always with this initial value (default 0.5).
+    /// </summary>
     public double Temperature { get; init; } = 0.5;
 
     /// <summary>Whether log τ is trained (learning rate 0.001; cosine only) (default false).</summary>
@@ -83,6 +93,10 @@ public sealed record CneOptions
 
     /// <summary>Base temperature of κ = τ / base, &gt; 0 (default 1).</summary>
     public double BaseTemperature { get; init; } = 1.0;
+
+    /// <summary>NCE's initial normalisation constant Z &gt; 0; log Z is then learned (default 1).</summary>
+    public double InitialZ { get; init; } = 1.0;
+
 
     /// <summary>Lower clamp of logarithm arguments; null (default) means 1e-4 Euclidean, −∞ cosine.</summary>
     public double? ClampLow { get; init; }
@@ -148,8 +162,17 @@ public sealed record CneOptions
         Positive(ZBar, nameof(ZBar));
         Positive(NegSpec, nameof(NegSpec));
         Positive(InceSpec, nameof(InceSpec));
-        if (NegativeSamples == 0 || NegativeSamples < -1)
-            throw new ArgumentOutOfRangeException(nameof(NegativeSamples), NegativeSamples, "NegativeSamples must be ≥ 1, or −1 for the full batch.");
+        if (NegativeSamples < -1)
+            throw new ArgumentOutOfRangeException(nameof(NegativeSamples), NegativeSamples, "NegativeSamples must be ≥ 0, or −1 for the full batch.");
+        if (NegativeSamples == 0)
+        {
+            if (Loss is LossMode.Nce or LossMode.InfoNceAlt)
+                throw new ArgumentOutOfRangeException(nameof(NegativeSamples), NegativeSamples,
+                    $"NegativeSamples = 0 leaves {Loss} without a loss (nce's c = Z·m and infonce_alt's normaliser need negatives); choose ≥ 1.");
+            if (Loss == LossMode.Neg && (S is not null || ZBar is not null))
+                throw new ArgumentOutOfRangeException(nameof(NegativeSamples), NegativeSamples,
+                    "NegativeSamples = 0 with neg and S or ZBar gives neg_spec = m·Z̄/n² = 0; choose ≥ 1, or give NegSpec (or nothing: neg_spec = 1) instead.");
+        }
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be ≥ 1.");
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
         Positive(LearningRate, nameof(LearningRate));
@@ -161,7 +184,8 @@ public sealed record CneOptions
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must lie in [0, 1).");
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be finite and ≥ 0.");
         Positive(ClipValue, nameof(ClipValue));
-        Positive(Eps, nameof(Eps));
+        if (!(Eps >= 0) || !double.IsFinite(Eps)) throw new ArgumentOutOfRangeException(nameof(Eps), Eps, "Eps must be finite and ≥ 0.");
+        Positive(InitialZ, nameof(InitialZ));
         Positive(Temperature, nameof(Temperature));
         Positive(BaseTemperature, nameof(BaseTemperature));
         if (LearnableTemperature && Metric != SimilarityMetric.Cosine)

@@ -1,4 +1,5 @@
 using ContrastiveNE.Losses;
+using ContrastiveNE.Training;
 
 namespace ContrastiveNE.Embedding;
 
@@ -12,6 +13,9 @@ namespace ContrastiveNE.Embedding;
 /// <param name="S">The s in force, or null when an expert override decided.</param>
 public sealed record ResolvedSpectrum(double Value, double? EarlyValue, int EarlyEpochs, double? S)
 {
+    /// <summary>The value of every epoch of the fit: the early value for the first <see cref="EarlyEpochs"/>, then <see cref="Value"/>.</summary>
+    public SpectrumSchedule Schedule => new(Value, EarlyValue, EarlyValue is null ? 0 : EarlyEpochs);
+
     /// <summary>
     /// The one place where s, Z̄, neg_spec and ince_spec are reconciled. Precedence for neg: s over Z̄ over neg_spec,
     /// neg_spec = 1 when none is given; for InfoNCE: s over ince_spec, s = 0 when neither is given. Early exaggeration
@@ -28,11 +32,12 @@ public sealed record ResolvedSpectrum(double Value, double? EarlyValue, int Earl
             case LossMode.Neg:
             {
                 // m of the Z̄ → neg_spec conversion; a full batch has 2·batch − 2 negatives.
-                double m = options.NegativeSamples > 0 ? options.NegativeSamples : 2.0 * options.BatchSize - 2;
+                double m = options.NegativeSamples >= 0 ? options.NegativeSamples : 2.0 * options.BatchSize - 2;
                 double nn = (double)n * n;
                 double FromS(double s)
                 {
-                    double zTsne = 100.0 * n, zUmap = nn / m;
+                    // Z̄_umap = n²/5 whatever m is (the reference's constant), so at s = 1 neg_spec = m/5.
+                    double zTsne = 100.0 * n, zUmap = nn / 5.0;
                     return m * (zTsne * Math.Exp(s * (Math.Log(zUmap) - Math.Log(zTsne)))) / nn;
                 }
                 if (options.S is { } s)

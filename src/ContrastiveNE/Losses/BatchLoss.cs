@@ -31,10 +31,18 @@ internal sealed class BatchLoss
     private const int BlockEntries = 2048;
     private const float TemperatureFloor = 0.02f;
 
+    /// <summary>
+    /// The smallest eps the kernels use: eps = 0 (UMAP's implicit similarity 1/d²) is allowed, but q = 1/(eps + d²) of
+    /// two coinciding rows would be 1/0; 1e-18 keeps q and q² finite in float32 (q ≤ 1e18, q² ≤ 1e36) and changes no q
+    /// of rows that differ by more than 1e-9 (docs/method.md, "Similarities").
+    /// </summary>
+    internal const float MinimumEps = 1e-18f;
+
     private readonly LossMode _mode;
     private readonly SimilarityMetric _metric;
     private readonly int _negativeSamples;
     private readonly float _eps, _baseTemperature, _clampLow, _clampHigh;
+    private readonly float? _kappaTemperature;
     private readonly LossAggregation _aggregation;
     private readonly Unit[] _units = new Unit[MaxUnits];
     private float[] _unitRows = [], _inverseNorms = [];
@@ -61,19 +69,40 @@ internal sealed class BatchLoss
     }
 
     /// <summary>Fixes the loss configuration; per-batch values (spectrum, log Z, τ) come with each call.</summary>
+    /// <param name="mode">The loss.</param>
+    /// <param name="metric">The similarity.</param>
+    /// <param name="negativeSamples">m ≥ 0, or −1 for the full batch.</param>
+    /// <param name="eps">eps ≥ 0 of the Cauchy kernel (at least <see cref="MinimumEps"/> is used).</param>
+    /// <param name="baseTemperature">The base of κ = τ₀ / base.</param>
+    /// <param name="clampLow">Lower clamp of logarithm arguments.</param>
+    /// <param name="clampHigh">Upper clamp of logarithm arguments.</param>
+    /// <param name="aggregation">Sum or mean.</param>
+    /// <param name="kappaTemperature">
+    /// τ₀ of InfoNCE's factor κ = τ₀ / base: the run's INITIAL temperature, fixed even when τ is learned (the
+    /// reference's κ; docs/method.md, "Loss modes"). Null: κ uses the τ given to each call (one-off evaluations).
+    /// </param>
     public BatchLoss(LossMode mode, SimilarityMetric metric, int negativeSamples, float eps, float baseTemperature,
-        float clampLow, float clampHigh, LossAggregation aggregation)
+        float clampLow, float clampHigh, LossAggregation aggregation, float? kappaTemperature = null)
     {
         _mode = mode;
         _metric = metric;
         _negativeSamples = negativeSamples;
-        _eps = eps;
+        _eps = MathF.Max(eps, MinimumEps);
+        _kappaTemperature = kappaTemperature;
         _baseTemperature = baseTemperature;
         _clampLow = clampLow;
         _clampHigh = clampHigh;
         _aggregation = aggregation;
         for (int u = 0; u < MaxUnits; u++) _units[u] = new Unit();
     }
+
+    /// <summary>
+    /// Test hook: when set, every later call writes each head's columns there (head i at i · (m + 1): its partner, then
+    /// the negatives it drew), from whichever path ran (sixteen- or eight-lane kernel, scalar blocks, the general
+    /// kernel), so tests can check those paths against an independent transcription with the same negatives. Needs at
+    /// least b · (m + 1) entries; null (the default) records nothing.
+    /// </summary>
+    internal int[]? RecordedColumns { get; set; }
 
     /// <summary>The number of negatives per head for a batch of <paramref name="pairs"/> pairs.</summary>
     public int NegativesFor(int pairs)
@@ -92,7 +121,7 @@ internal sealed class BatchLoss
     /// <param name="dimension">d.</param>
     /// <param name="spec">neg_spec c (neg) or ince_spec ρ (InfoNCE); unused otherwise.</param>
     /// <param name="logZ">log Z (nce).</param>
-    /// <param name="temperature">τ (cosine; also κ = τ/base for InfoNCE).</param>
+    /// <param name="temperature">τ of the cosine similarity (also κ's τ₀ when the constructor fixed none).</param>
     /// <param name="seed">The user's seed.</param>
     /// <param name="stream">This batch's stream number (derived from epoch and batch).</param>
     /// <param name="gradient">Receives dℓ/dF, 2b × d.</param>
@@ -122,6 +151,8 @@ internal sealed class BatchLoss
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
         if (b == 0) return new BatchLossResult(0, 0, 0, m);
+        if (RecordedColumns is { } record && record.Length < b * (m + 1))
+            throw new InvalidOperationException($"RecordedColumns holds {record.Length} entries; {b} heads of {m + 1} columns need {b * (m + 1)}.");
         float[]? unitGatherTable = null;
         if (edges != null)
         {
@@ -143,8 +174,9 @@ internal sealed class BatchLoss
         }
         float tauEff = MathF.Max(temperature, TemperatureFloor);
         bool floored = temperature < TemperatureFloor;
-        // The golden temperature-floor case pins this down: κ uses the raw τ, only the exponent sees the floor.
-        float kappa = temperature / _baseTemperature;
+        // κ = τ₀/base with the run's initial τ₀, a constant even when τ is learned (as the reference computes it). The
+        // golden temperature-floor case pins down that κ uses the raw τ₀: only the exponent sees the floor.
+        float kappa = (_kappaTemperature ?? temperature) / _baseTemperature;
         float c = _mode == LossMode.Nce ? MathF.Exp(logZ) * m : spec;
         return _mode switch
         {
@@ -177,11 +209,9 @@ internal sealed class BatchLoss
             else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
             else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
             else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
-            // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ = τ/base scales InfoNCE, so dℓ/dlog τ also gains ℓ itself.
+            // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ is a constant (τ₀/base), so τ reaches the loss only through q.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
-            double tauGrad = r.LogTemperatureGradient;
-            if (_mode is LossMode.InfoNce or LossMode.InfoNceAlt) tauGrad += r.Loss;
-            return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? tauGrad : 0 };
+            return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? r.LogTemperatureGradient : 0 };
         }
     }
 
@@ -244,6 +274,7 @@ internal sealed class BatchLoss
             foreach (var unit in _units) Array.Clear(unit.Accumulator);
             _accumulatorsDirty = false;
         }
+        int[]? record = RecordedColumns;
         Parallelism.For(unitCount, threads, u =>
         {
             // With targets each unit clears its own buffer here, on its own thread (the reduction only reads them):
@@ -263,10 +294,10 @@ internal sealed class BatchLoss
                     unsafe { fixed (float* o = own) fixed (int* t = unitTargets) EmbeddingTable.GatherEdges(unitGatherTable, edges, edgeStart, b, o, t); }
                 }
                 else unsafe { fixed (float* o = own) EmbeddingTable.GatherRange(unitGatherTable, 2, targets!, 0, rows, o); }
-                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, unitTargets);
+                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, unitTargets, record);
             }
-            else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets);
-            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets);
+            else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets, record);
+            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets, record);
         });
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.
@@ -328,7 +359,7 @@ internal sealed class BatchLoss
     // AggressiveOptimization: the kernel runs a few hundred times per fit; tier-0/OSR code measured ~1.6× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunUnitCauchy2<TLoss, TColumns>(TLoss loss, TColumns columns, Unit unit, int first, int end,
-        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient, int[]? targets)
+        int b, int m, float eps, Xoshiro256 random, float[] features, float[] gradient, int[]? targets, int[]? record)
         where TLoss : struct, IRowLoss where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
@@ -348,32 +379,34 @@ internal sealed class BatchLoss
         double lossSum = 0;
         float spec = 0f;
         fixed (float* f = features, g = gradient, a = acc, dxp = unit.Dx, dyp = unit.Dy, qp = unit.BlockQ, dqp = unit.BlockDq)
-        fixed (int* cp = unit.BlockColumns, tp = targets)
+        fixed (int* cp = unit.BlockColumns, tp = targets, rp = record)
         {
-            // Sixteen heads per group where AVX-512 runs, then eight, then the scalar blocks for the rest.
-            bool infoNce = typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives);
-            bool estimator = typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives)
+            // Sixteen heads per group where AVX-512 runs, then eight, then the scalar blocks for the rest. Without
+            // negatives (m = 0) there is nothing to draw: the scalar blocks do the partners.
+            bool infoNce = typeof(TLoss) == typeof(InfoNceLoss) && typeof(TColumns) == typeof(RandomNegatives) && m > 0;
+            bool estimator = typeof(TLoss) == typeof(EstimatorLoss) && typeof(TColumns) == typeof(RandomNegatives) && m > 0
                 && Unsafe.As<TLoss, EstimatorLoss>(ref loss).Low >= PlanarEstimatorKernel.MinimumClamp;
             if ((infoNce || estimator) && WideLanes.IsSupported)
             {
                 var lanes = Xoshiro256WideLanes.Create(ref random);
                 first = infoNce
-                    ? PlanarInfoNceKernel.RunWide(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum)
+                    ? PlanarInfoNceKernel.RunWide(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum, rp)
                     : PlanarEstimatorKernel.RunWide(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp,
-                        ref lossSum, ref spec);
+                        ref lossSum, ref spec, rp);
             }
             if ((infoNce || estimator) && PlanarInfoNceKernel.IsSupported && end - first >= PlanarInfoNceKernel.Lanes)
             {
                 var lanes = Xoshiro256Lanes.Create(ref random);
                 first = infoNce
-                    ? PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum)
+                    ? PlanarInfoNceKernel.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp, ref lossSum, rp)
                     : PlanarEstimatorKernel.Run(Unsafe.As<TLoss, EstimatorLoss>(ref loss), first, end, b, m, eps, ref lanes, f, g, a, tp, dxp, cp,
-                        ref lossSum, ref spec);
+                        ref lossSum, ref spec, rp);
             }
             for (int h0 = first; h0 < end; h0 += block)
             {
                 int heads = Math.Min(block, end - h0), entries = heads * width;
                 for (int h = 0; h < heads; h++) columns.Fill(h0 + h, new Span<int>(cp + h * width, width), ref random);
+                if (rp != null) new ReadOnlySpan<int>(cp, entries).CopyTo(new Span<int>(rp + h0 * width, entries));
                 for (int h = 0; h < heads; h++)
                 {
                     int i = h0 + h;
@@ -461,7 +494,7 @@ internal sealed class BatchLoss
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunUnit<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, Unit unit, int first, int end,
-        int b, int d, int m, Xoshiro256 random, float[] gradient, int[]? targets)
+        int b, int d, int m, Xoshiro256 random, float[] gradient, int[]? targets, int[]? record)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
         var acc = unit.Accumulator;
@@ -475,6 +508,7 @@ internal sealed class BatchLoss
         for (int i = first; i < end; i++)
         {
             columns.Fill(i, cols, ref random);
+            if (record != null) cols.CopyTo(record.AsSpan(i * (m + 1), m + 1));
             for (int k = 0; k <= m; k++) q[k] = sim.Q(i, cols[k]);
             lossSum += loss.Row(q, dq, ref spec);
             if (targets != null)

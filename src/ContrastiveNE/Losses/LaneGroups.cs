@@ -74,14 +74,18 @@ internal unsafe struct LaneWriteBack
     private int* _columns, _columnsPrevious;
     private int _previous;
     private readonly int _lanes;
+    private readonly int* _record;
 
     /// <summary>
     /// Uses <paramref name="pairs"/> (4 · lanes · (m + 1) floats), <paramref name="columns"/> (2 · lanes · (m + 1)
-    /// ints) and <paramref name="own"/> (4 · lanes floats), for groups of <paramref name="lanes"/> heads.
+    /// ints) and <paramref name="own"/> (4 · lanes floats), for groups of <paramref name="lanes"/> heads. With
+    /// <paramref name="record"/> (a test hook, see BatchLoss.RecordedColumns) each group's columns are also written
+    /// there, head i's at i · (m + 1), when the group is written back.
     /// </summary>
-    public LaneWriteBack(float* pairs, int* columns, float* own, int m, int lanes)
+    public LaneWriteBack(float* pairs, int* columns, float* own, int m, int lanes, int* record = null)
     {
         _lanes = lanes;
+        _record = record;
         int block = lanes * (m + 1);
         _pairs = pairs;
         _pairsPrevious = pairs + 2 * block;
@@ -116,8 +120,22 @@ internal unsafe struct LaneWriteBack
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Flush(int b, int m, float* g, float* a, int* targets)
     {
-        if (_previous >= 0) PlanarInfoNceKernel.WriteLaneGradients(_lanes, _previous, b, m, g, a, targets, _columnsPrevious, _ownPrevious, _pairsPrevious);
+        if (_previous < 0) return;
+        if (_record != null) Record(b, m);
+        PlanarInfoNceKernel.WriteLaneGradients(_lanes, _previous, b, m, g, a, targets, _columnsPrevious, _ownPrevious, _pairsPrevious);
         _previous = -1;
+    }
+
+    /// <summary>The previous group's columns, lane-major in the buffer, head-major into the record.</summary>
+    private readonly void Record(int b, int m)
+    {
+        for (int lane = 0; lane < _lanes; lane++)
+        {
+            int i = _previous + lane;
+            int* row = _record + i * (m + 1);
+            row[0] = i + b;
+            for (int k = 1; k <= m; k++) row[k] = _columnsPrevious[_lanes * k + lane];
+        }
     }
 }
 

@@ -23,12 +23,12 @@ internal static class PlanarEstimatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient, int* record = null)
     {
         const int Lanes = PlanarInfoNceKernel.Lanes;
         int rows = 2 * b;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes); // the pairs are the only per-column buffer here
+        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes, record); // the pairs are the only per-column buffer here
         var negativeRows = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
@@ -100,12 +100,12 @@ internal static class PlanarEstimatorKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int RunWide(in EstimatorLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256WideLanes random,
-        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, ref float specGradient, int* record = null)
     {
         const int Lanes = WideLanes.Lanes;
         int rows = 2 * b;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes); // the pairs are the only per-column buffer here
+        var writeBack = new LaneWriteBack(scratch, columns, own, m, Lanes, record); // the pairs are the only per-column buffer here
         var negativeRows = new WideLanes(rows);
         var laneOffsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var epsV = Vector512.Create(eps);

@@ -31,12 +31,12 @@ internal static class PlanarInfoNceKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int Run(in InfoNceLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256Lanes random,
-        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, int* record = null)
     {
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes, record);
         var negatives = new LaneNegatives(rows);
         var laneOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var epsV = Vector256.Create(eps);
@@ -111,13 +111,13 @@ internal static class PlanarInfoNceKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe int RunWide(in InfoNceLoss loss, int first, int end, int b, int m, float eps, ref Xoshiro256WideLanes random,
-        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum)
+        float* f, float* g, float* a, int* targets, float* scratch, int* columns, ref double lossSum, int* record = null)
     {
         const int Lanes = WideLanes.Lanes;
         int rows = 2 * b, width = m + 1;
         float* dxs = scratch, dys = scratch + Lanes * width, qs = scratch + 2 * Lanes * width;
         float* own = stackalloc float[4 * Lanes];
-        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes);
+        var writeBack = new LaneWriteBack(scratch + 3 * Lanes * width, columns, own, m, Lanes, record);
         var negatives = new WideLanes(rows);
         var laneOffsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var epsV = Vector512.Create(eps);

@@ -14,10 +14,12 @@ namespace ContrastiveNE.Training;
 /// pass), so that scatter runs in the loss's parallel units.
 /// </summary>
 /// <remarks>
-/// Each <see cref="Optimize"/> call is one phase: a fresh optimiser state and a learning-rate schedule over that
-/// phase's epochs, as the reference's fit does. Epoch numbers (and hence random streams) continue across phases.
-/// The learnable log Z (nce) and log τ (learnable cosine temperature) use a constant learning rate of 0.001, are
-/// clipped like every parameter, and persist across phases.
+/// Each <see cref="Optimize(int, SpectrumSchedule, IProgress{EpochReport}?, Action{int}?, CancellationToken)"/> call is
+/// one run, as the reference's fit is: one optimiser state (momentum, Adam's moments and step count) and one
+/// learning-rate schedule with warm-up once over all its epochs; early exaggeration changes only the spectrum value at
+/// its boundary (docs/method.md, "Early exaggeration"). A later call starts a fresh optimiser and schedule. Epoch
+/// numbers (and hence random streams) continue across calls. The learnable log Z (nce) and log τ (learnable cosine
+/// temperature) use a constant learning rate of 0.001, are clipped like every parameter, and persist across calls.
 /// </remarks>
 public sealed class ContrastiveTrainer : IPhaseTrainer
 {
@@ -27,7 +29,7 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     private readonly IPairSource _source;
     private readonly CneOptions _options;
     private readonly BatchLoss _loss;
-    private readonly Parameter _logZ = new("log_z", [0f]);
+    private readonly Parameter _logZ;
     private readonly Parameter _logTemperature;
     private readonly List<float[]> _batchLosses = [];
     private readonly PairBatch _batch = new();
@@ -52,7 +54,8 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
         _options = options;
         _embedding = embedding;
         _loss = new BatchLoss(options.Loss, options.Metric, options.NegativeSamples, (float)options.Eps, (float)options.BaseTemperature,
-            (float)options.EffectiveClampLow, (float)options.EffectiveClampHigh, options.Aggregation);
+            (float)options.EffectiveClampLow, (float)options.EffectiveClampHigh, options.Aggregation, kappaTemperature: (float)options.Temperature);
+        _logZ = new Parameter("log_z", [MathF.Log((float)options.InitialZ)]);
         _logTemperature = new Parameter("log_temperature", [MathF.Log((float)options.Temperature)]);
         int rows = 2 * source.MaxBatchSize * model.OutputDimension;
         _features = new float[rows];
@@ -62,27 +65,40 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     /// <summary>The loss of every batch of every completed (or cancelled) epoch, in order.</summary>
     public IReadOnlyList<float[]> BatchLosses => _batchLosses;
 
-    /// <summary>Epochs run so far, over all phases (a cancelled epoch counts).</summary>
+    /// <summary>Epochs run so far, over all runs (a cancelled epoch counts).</summary>
     public int EpochsCompleted { get; private set; }
 
-    /// <summary>The current NCE normalisation constant Z (1 until trained).</summary>
+    /// <summary>The current NCE normalisation constant Z (<see cref="CneOptions.InitialZ"/> until trained).</summary>
     public double Z => Math.Exp(_logZ.Value[0]);
 
     /// <summary>The current temperature τ.</summary>
     public double Temperature => Math.Exp(_logTemperature.Value[0]);
 
     /// <summary>
-    /// Runs one phase of <paramref name="epochs"/> epochs at spectrum value <paramref name="spectrum"/> (neg_spec c or
-    /// ρ; ignored by other losses). Returns false when cancelled (the model then holds the state after the last
-    /// finished batch).
+    /// Runs <paramref name="epochs"/> epochs at the constant spectrum value <paramref name="spectrum"/> (neg_spec c or
+    /// ρ; ignored by other losses); see <see cref="Optimize(int, SpectrumSchedule, IProgress{EpochReport}?, Action{int}?, CancellationToken)"/>.
     /// </summary>
-    /// <param name="epochs">Epochs of this phase (the schedule spans them).</param>
+    /// <param name="epochs">Epochs of this run (the learning-rate schedule spans them).</param>
     /// <param name="spectrum">The spectrum value.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
-    /// <exception cref="NonFiniteTrainingException">A loss or parameter became non-finite; the model is restored to the epoch's start.</exception>
     public bool Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+        CancellationToken cancellationToken = default)
+        => Optimize(epochs, SpectrumSchedule.Constant(spectrum), progress, epochCompleted, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="epochs"/> epochs with one fresh optimiser state and one learning-rate schedule over all of
+    /// them, epoch e at spectrum value <paramref name="spectrum"/>.At(e) (neg_spec c or ρ; ignored by other losses).
+    /// Returns false when cancelled (the model then holds the state after the last finished batch).
+    /// </summary>
+    /// <param name="epochs">Epochs of this run (the learning-rate schedule spans them).</param>
+    /// <param name="spectrum">The spectrum value of each epoch of the run.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <exception cref="NonFiniteTrainingException">A loss or parameter became non-finite; the model is restored to the epoch's start.</exception>
+    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
@@ -103,6 +119,7 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
         {
             int epoch = EpochsCompleted;
             float lr = (float)LearningRates.At(o.Schedule, o.EffectiveLearningRate, o.LrMinFactor, local, epochs, o.WarmupEpochs, o.WarmupLearningRate);
+            double value = spectrum.At(local);
             for (int p = 0; p < parameters.Count; p++) parameters[p].Value.AsSpan().CopyTo(snapshot[p]);
             int batches = _source.BatchesPerEpoch;
             var losses = new float[batches];
@@ -128,14 +145,14 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                     // A table's forward pass is a gather and its backward pass a scatter-add, both by item: the loss does
                     // both in its own units (each unit gathers the rows it reads and adds into the table gradient
                     // directly, in a fixed order) instead of a shared gather and a serial scatter.
-                    r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
+                    r = _loss.Compute(_features, b, d, (float)value, _logZ.Value[0], temperature, seed, stream,
                         table.Parameters[0].Gradient, o.Threads, targets: edges == null ? _batch.Items : null, table: table.Positions.Data,
                         edges: edges, edgeStart: edgeStart);
                 }
                 else
                 {
                     _model.Forward(_batch, _features.AsSpan(0, 2 * b * d));
-                    r = _loss.Compute(_features, b, d, (float)spectrum, _logZ.Value[0], temperature, seed, stream,
+                    r = _loss.Compute(_features, b, d, (float)value, _logZ.Value[0], temperature, seed, stream,
                         _featureGradient, o.Threads);
                 }
                 if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
@@ -161,7 +178,7 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
             if (done < batches) return false;
             double mean = 0;
             foreach (float l in losses) mean += l;
-            progress?.Report(new EpochReport(epoch, batches == 0 ? 0 : mean / batches, lr, spectrum));
+            progress?.Report(new EpochReport(epoch, batches == 0 ? 0 : mean / batches, lr, value));
             epochCompleted?.Invoke(epoch);
         }
         return true;

@@ -78,12 +78,34 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
         Assert.Equal(Enumerable.Range(0, 9), reports.Select(r => r.Epoch));
         Assert.All(reports.Take(3), r => Assert.Equal(4.0, r.Spectrum)); // early phase ⌊9/3⌋ epochs at ρ = 4^1
         Assert.All(reports.Skip(3), r => Assert.Equal(1.0, r.Spectrum));
-        Assert.Equal(1.0, reports[0].LearningRate);   // each phase restarts the schedule (as the reference's fit)
-        Assert.Equal(1.0, reports[3].LearningRate);
-        Assert.Equal(1.0 - 1.0 / 6, reports[4].LearningRate, 6);
+        // One linear schedule over all nine epochs: the exaggeration's end does not restart it (the reference's one loop).
+        for (int e = 0; e < 9; e++) Assert.Equal(1.0 - e / 9.0, reports[e].LearningRate, 6);
         Assert.Equal([-1, 0, 4, 8], snapshots);
         Assert.Equal((4.0, 1.0, 3), (result.Spectrum.EarlyValue, result.Spectrum.Value, result.Spectrum.EarlyEpochs));
         Assert.Equal(reports[8].MeanLoss, result.BatchLosses[8].Average(), 3);
+    }
+
+    [Theory]
+    [InlineData(ContrastiveNE.Optimization.OptimizerKind.Adam, 0.0)]
+    [InlineData(ContrastiveNE.Optimization.OptimizerKind.Sgd, 0.6)]
+    public void EarlyExaggerationKeepsTheOptimiserAndTheScheduleAcrossItsBoundary(ContrastiveNE.Optimization.OptimizerKind optimizer, double momentum)
+    {
+        // Regression (issue 15, item 1): the run was two phases, each with a fresh optimiser (Adam's moments and step
+        // count, SGD's momentum) and its own schedule. At s = 1 the exaggerated value equals the final one (ρ = 4 and
+        // neg_spec = m/5 = 1), so one loop with one optimiser gives exactly the run without early exaggeration.
+        foreach (var loss in new[] { LossMode.InfoNce, LossMode.Neg })
+        {
+            var o = new CneOptions { Loss = loss, S = 1, Epochs = 6, BatchSize = 8192, Optimizer = optimizer, Momentum = momentum,
+                LearningRate = optimizer == ContrastiveNE.Optimization.OptimizerKind.Adam ? 0.05 : 0.5, WarmupEpochs = 1, WarmupLearningRate = 0.01 };
+            var reports = new List<EpochReport>();
+            var early = new Cne(o).Fit(digits.Graph, digits.Pca, new SyncProgress<EpochReport>(reports.Add));
+            Assert.Equal(2, early.Spectrum.EarlyEpochs);
+            var plain = new Cne(o with { EarlyExaggeration = false }).Fit(digits.Graph, digits.Pca);
+            Assert.Equal(plain.Embedding.Data, early.Embedding.Data);
+            // Warm-up once, then a learning rate that never rises.
+            Assert.True(reports[0].LearningRate < reports[1].LearningRate);
+            for (int e = 2; e < reports.Count; e++) Assert.True(reports[e].LearningRate <= reports[e - 1].LearningRate, $"lr rose at epoch {e}");
+        }
     }
 
     [Fact]
@@ -137,6 +159,30 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
                 if (loss == LossMode.Nce) Assert.NotEqual(1.0, r.Z);
                 if (metric == SimilarityMetric.Cosine) Assert.NotEqual(0.5, r.Temperature);
             }
+    }
+
+    [Fact]
+    public void OptionsTheReferenceAcceptsTrainToFinitePositions()
+    {
+        // eps = 0 (UMAP's implicit similarity 1/d²), no negatives (attraction only) and NCE's initial Z.
+        foreach (var o in new[]
+        {
+            new CneOptions { Eps = 0, Loss = LossMode.Umap },
+            new CneOptions { Eps = 0 },
+            new CneOptions { NegativeSamples = 0, S = 1 }, // at ρ = 1 InfoNCE without negatives is 0: log q − log q
+            new CneOptions { NegativeSamples = 0, Loss = LossMode.Umap },
+            new CneOptions { NegativeSamples = 0, Loss = LossMode.Neg, NegSpec = 0.5 },
+        })
+        {
+            var r = new Cne(o with { Epochs = 2, BatchSize = 8192 }).Fit(digits.Graph, digits.Pca);
+            Assert.All(r.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+            Assert.True(!digits.Pca.Data.AsSpan().SequenceEqual(r.Embedding.Data), $"{o} did not move the points");
+        }
+        var nce = new CneOptions { Loss = LossMode.Nce, InitialZ = 50, BatchSize = 8192 };
+        Assert.Equal(50, new Cne(nce with { Epochs = 0 }).Fit(digits.Graph, digits.Pca).Z, 4);
+        double z = new Cne(nce with { Epochs = 2 }).Fit(digits.Graph, digits.Pca).Z;
+        Assert.InRange(z, 40, 60); // log Z moves at lr 0.001 from log 50, not from log 1
+        Assert.NotEqual(50, z);
     }
 
     [Fact]

@@ -15,7 +15,9 @@ public class CneOptionsTests
         { nameof(CneOptions.ZBar), new CneOptions { ZBar = 0 } },
         { nameof(CneOptions.NegSpec), new CneOptions { NegSpec = -1 } },
         { nameof(CneOptions.InceSpec), new CneOptions { InceSpec = double.PositiveInfinity } },
-        { nameof(CneOptions.NegativeSamples), new CneOptions { NegativeSamples = 0 } },
+        { nameof(CneOptions.NegativeSamples), new CneOptions { NegativeSamples = 0, Loss = LossMode.Nce } },
+        { nameof(CneOptions.NegativeSamples), new CneOptions { NegativeSamples = 0, Loss = LossMode.InfoNceAlt } },
+        { nameof(CneOptions.NegativeSamples), new CneOptions { NegativeSamples = 0, Loss = LossMode.Neg, S = 0.5 } },
         { nameof(CneOptions.NegativeSamples), new CneOptions { NegativeSamples = -2 } },
         { nameof(CneOptions.BatchSize), new CneOptions { BatchSize = 0 } },
         { nameof(CneOptions.Epochs), new CneOptions { Epochs = -1 } },
@@ -29,7 +31,9 @@ public class CneOptionsTests
         { nameof(CneOptions.WeightDecay), new CneOptions { WeightDecay = -1 } },
         { nameof(CneOptions.ClipValue), new CneOptions { ClipValue = 0 } },
         { nameof(CneOptions.Aggregation), new CneOptions { Aggregation = (LossAggregation)3 } },
-        { nameof(CneOptions.Eps), new CneOptions { Eps = 0 } },
+        { nameof(CneOptions.Eps), new CneOptions { Eps = -1e-3 } },
+        { nameof(CneOptions.Eps), new CneOptions { Eps = double.PositiveInfinity } },
+        { nameof(CneOptions.InitialZ), new CneOptions { InitialZ = 0 } },
         { nameof(CneOptions.Temperature), new CneOptions { Temperature = -0.5 } },
         { nameof(CneOptions.LearnableTemperature), new CneOptions { LearnableTemperature = true } },
         { nameof(CneOptions.BaseTemperature), new CneOptions { BaseTemperature = 0 } },
@@ -68,5 +72,18 @@ public class CneOptionsTests
         Assert.Equal((1e-4, 1.0), (o.EffectiveClampLow, o.EffectiveClampHigh));
         var cosine = o with { Metric = SimilarityMetric.Cosine };
         Assert.Equal((double.NegativeInfinity, double.PositiveInfinity), (cosine.EffectiveClampLow, cosine.EffectiveClampHigh));
+    }
+
+    [Fact]
+    public void OptionsTheReferenceAcceptsAreAccepted()
+    {
+        // eps = 0 is UMAP's implicit similarity; no negatives is pure attraction where the loss still has a term.
+        new CneOptions { Eps = 0 }.Validate();
+        new CneOptions { NegativeSamples = 0 }.Validate();
+        new CneOptions { NegativeSamples = 0, Loss = LossMode.Umap }.Validate();
+        new CneOptions { NegativeSamples = 0, Loss = LossMode.Neg }.Validate();
+        new CneOptions { NegativeSamples = 0, Loss = LossMode.Neg, NegSpec = 2 }.Validate();
+        new CneOptions { Loss = LossMode.Nce, InitialZ = 50 }.Validate();
+        Assert.Equal(1.0, new CneOptions().InitialZ);
     }
 }

@@ -65,4 +65,27 @@ public class ResolvedSpectrumTests
         Assert.Null(ResolvedSpectrum.Resolve(new CneOptions { Loss = LossMode.Nce }, N).EarlyValue);
         Assert.Null(ResolvedSpectrum.Resolve(new CneOptions { EarlyExaggeration = false }, N).EarlyValue);
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(10)]
+    [InlineData(1)]
+    public void ZBarUmapIsNSquaredOverFiveWhateverM(int m)
+    {
+        // The reference's Z̄_umap = n²/5 for every m, so s = 1 gives neg_spec = m/5 (it was n²/m, i.e. 1, before).
+        var o = new CneOptions { Loss = LossMode.Neg, NegativeSamples = m };
+        Assert.Equal(m / 5.0, ResolvedSpectrum.Resolve(o with { S = 1 }, N).Value, 12);
+        Assert.Equal(m * 100.0 / N, ResolvedSpectrum.Resolve(o with { S = 0 }, N).Value, 12);
+        double zBar = 100.0 * N * Math.Pow((double)N * N / 5 / (100.0 * N), 0.4);
+        Assert.Equal(m * zBar / ((double)N * N), ResolvedSpectrum.Resolve(o with { S = 0.4 }, N).Value, 12);
+    }
+
+    [Fact]
+    public void TheScheduleGivesTheEarlyValueForTheFirstThirdOnly()
+    {
+        var schedule = ResolvedSpectrum.Resolve(new CneOptions { Epochs = 9 }, N).Schedule;
+        Assert.Equal([4.0, 4.0, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], Enumerable.Range(0, 9).Select(schedule.At));
+        var none = ResolvedSpectrum.Resolve(new CneOptions { Epochs = 9, EarlyExaggeration = false }, N).Schedule;
+        Assert.All(Enumerable.Range(0, 9), e => Assert.Equal(1.0, none.At(e)));
+    }
 }

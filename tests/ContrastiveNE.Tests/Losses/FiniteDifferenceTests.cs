@@ -138,17 +138,27 @@ public class FiniteDifferenceTests
         }
     }
 
-    [Fact]
-    public void LearnableTemperatureGradientMatchesFiniteDifferences()
+    [Theory]
+    [InlineData(LossMode.Neg)]
+    [InlineData(LossMode.Nce)]
+    [InlineData(LossMode.InfoNce)]
+    [InlineData(LossMode.InfoNceAlt)]
+    public void LearnableTemperatureGradientMatchesFiniteDifferences(LossMode mode)
     {
+        // τ = 0.8 has been learned from τ₀ = 0.5: κ = τ₀/base stays 0.5 (the reference's κ), so τ reaches the loss only
+        // through q = exp(cos/τ). The old code scaled κ with the current τ and added ℓ to dℓ/dlog τ.
         const int b = 5, m = 3, d = 3;
+        const double tau0 = 0.5, tau = 0.8, h = 1e-5;
         var (f, columns) = RandomBatch(b, d, m, 17, 1.0);
         var features = f.Select(x => (float)x).ToArray();
-        var kernel = new BatchLoss(LossMode.InfoNce, SimilarityMetric.Cosine, m, 1f, 1f, float.NegativeInfinity, float.PositiveInfinity, LossAggregation.Sum);
-        double tau = 0.5, h = 1e-5;
-        var r = kernel.Compute(features, b, d, 1f, 0, (float)tau, 0, 0, new float[f.Length], 1, columns, m);
-        ReferenceLoss At(double t) => new(LossMode.InfoNce, SimilarityMetric.Cosine, 1.0, 1.0, t, 1.0, 0, double.NegativeInfinity, double.PositiveInfinity, LossAggregation.Sum);
+        var kernel = new BatchLoss(mode, SimilarityMetric.Cosine, m, 1f, 1f, float.NegativeInfinity, float.PositiveInfinity, LossAggregation.Sum,
+            kappaTemperature: (float)tau0);
+        var r = kernel.Compute(features, b, d, 1.3f, 0.2f, (float)tau, 0, 0, new float[f.Length], 1, columns, m);
+        ReferenceLoss At(double t) => new(mode, SimilarityMetric.Cosine, 1.3, 1.0, t, 1.0, 0.2, double.NegativeInfinity, double.PositiveInfinity,
+            LossAggregation.Sum) { InitialTemperature = tau0 };
+        Assert.Equal(At(tau).Evaluate(f, b, d, columns, m), r.Loss, 4);
         double numeric = (At(tau * Math.Exp(h)).Evaluate(f, b, d, columns, m) - At(tau * Math.Exp(-h)).Evaluate(f, b, d, columns, m)) / (2 * h);
-        Assert.Equal(numeric, r.LogTemperatureGradient, 3);
+        Assert.True(Math.Abs(numeric) > 1e-3, $"dℓ/dlog τ = {numeric} is too small to tell anything");
+        Assert.True(Math.Abs(r.LogTemperatureGradient - numeric) <= 1e-3 * Math.Abs(numeric) + 1e-4, $"{mode}: dℓ/dlog τ {r.LogTemperatureGradient} vs {numeric}");
     }
 }

@@ -9,6 +9,9 @@ namespace ContrastiveNE.Tests.Losses;
 internal sealed record ReferenceLoss(LossMode Mode, SimilarityMetric Metric, double Spec, double Eps, double Temperature,
     double BaseTemperature, double LogZ, double ClampLow, double ClampHigh, LossAggregation Aggregation)
 {
+    /// <summary>τ₀ of κ = τ₀/base: the run's initial temperature, fixed while τ is learned; null means <see cref="Temperature"/>.</summary>
+    public double? InitialTemperature { get; init; }
+
     public double Evaluate(double[] f, int b, int d, int[] columns, int m)
     {
         double total = 0;
@@ -60,7 +63,7 @@ internal sealed record ReferenceLoss(LossMode Mode, SimilarityMetric Metric, dou
             }
             default:
             {
-                double kappa = Temperature / BaseTemperature;
+                double kappa = (InitialTemperature ?? Temperature) / BaseTemperature;
                 double sum = Mode == LossMode.InfoNce ? Clamp(q[0]) : 0;
                 for (int k = 1; k <= m; k++) sum += Clamp(q[k]);
                 return -kappa * (Math.Log(Clamp(q[0])) - Math.Log(sum) / Spec);
