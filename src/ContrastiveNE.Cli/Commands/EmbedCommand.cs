@@ -4,6 +4,7 @@ using ContrastiveNE.Cli.Options;
 using ContrastiveNE.Cli.Plotting;
 using ContrastiveNE.Data;
 using ContrastiveNE.Metrics;
+using ContrastiveNE.Neighbors;
 
 namespace ContrastiveNE.Cli.Commands;
 
@@ -22,14 +23,29 @@ internal static class EmbedCommand
             DefaultValueFactory = _ => "pca",
             HelpName = "pca|FILE",
         };
+        var graphFile = new Option<string?>("--graph")
+        {
+            Description = "Train on your own neighbour graph over the rows of INPUT instead of a kNN graph: a scipy.sparse.save_npz file (CSR or COO) or an edge list 'i j [weight]' per line (.txt/.tsv/.csv/.edges). Used as given: not symmetrised, self-loops kept; weights ignored.",
+            HelpName = "FILE",
+        };
+        graphFile.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return;
+            string path = result.Tokens[^1].Value;
+            if (!GraphFile.Extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+                result.AddError($"--graph: '{path}' has an unsupported extension; expected a file ending in {string.Join(" or ", GraphFile.Extensions)}.");
+        });
+        var graphSymmetrize = CliOptions.Flag("--graph-symmetrize", "With --graph: make the graph symmetric, A = max(A, Aᵀ), as the kNN graph is.");
         var labels = new LabelOptions(withColumn: true, withNames: true);
         var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
-        var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnemodel.");
+        var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnem.");
         var quiet = CliOptions.Quiet();
         var command = new Command("embed", "Embed the rows of INPUT into a few dimensions (2 by default), t-SNE-like to UMAP-like along --s.") { input, output };
         embed.AddTo(command);
         command.Options.Add(init);
+        command.Options.Add(graphFile);
+        command.Options.Add(graphSymmetrize);
         labels.AddTo(command);
         command.Options.Add(plot);
         command.Options.Add(evaluate);
@@ -47,6 +63,10 @@ internal static class EmbedCommand
                 throw new CliUsageException("--save-model: only a parametric embedding has a model to save; add --parametric.");
             if (options.Parametric && initFile is not null)
                 throw new CliUsageException("--init: a parametric embedding starts from its network's initialisation; drop --init or --parametric.");
+            string? graphPath = parsed.GetValue(graphFile);
+            bool symmetrize = parsed.GetValue(graphSymmetrize);
+            if (symmetrize && graphPath is null)
+                throw new CliUsageException("--graph-symmetrize: it applies to a graph given with --graph; add --graph FILE or drop it.");
 
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string inputPath = parsed.GetValue(input)!;
@@ -54,9 +74,11 @@ internal static class EmbedCommand
             var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
             DataChecks.EnsureFinite(data, inputPath);
 
+            NeighborGraph? graph = graphPath is null ? null
+                : progress.Time("graph", () => GraphFile.Read(graphPath, data.Rows, symmetrize));
             var run = options.Parametric
-                ? FitNetwork(data, options, inputPath, progress, context)
-                : FitTable(data, options, inputPath, initFile, progress, context);
+                ? FitNetwork(data, graph, options, inputPath, progress, context)
+                : FitTable(data, graph, options, inputPath, initFile, progress, context);
             var embedding = run.Embedding;
 
             string outputPath = parsed.GetValue(output)!;
@@ -78,24 +100,31 @@ internal static class EmbedCommand
         return command;
     }
 
-    private static EmbedRun FitTable(Matrix data, Embedding.CneOptions options, string inputPath, string? initFile,
+    private static EmbedRun FitTable(Matrix data, NeighborGraph? userGraph, Embedding.CneOptions options, string inputPath, string? initFile,
         Progress.ProgressReporter progress, CliContext context)
     {
         // The start first: a bad --init file should fail before the kNN search, not after.
         var start = EmbedPipeline.Initialize(data, options, initFile, progress);
-        var graph = EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
+        var graph = userGraph ?? EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
         var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
     }
 
-    private static EmbedRun FitNetwork(Matrix data, Embedding.CneOptions options, string inputPath,
+    private static EmbedRun FitNetwork(Matrix data, NeighborGraph? graph, Embedding.CneOptions options, string inputPath,
         Progress.ProgressReporter progress, CliContext context)
     {
-        // The parametric estimator builds its kNN graph itself, so the kNN search shares the training phase's timing.
-        DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
         var estimator = new Embedding.Cne(options);
-        var result = progress.Run("knn+epochs", phase => estimator.Fit(data, null,
-            phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        Embedding.CneEmbedding result;
+        if (graph is not null)
+            result = progress.Run("epochs", phase => estimator.Fit(data, graph, null,
+                phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        else
+        {
+            // The parametric estimator builds its kNN graph itself, so the kNN search shares the training phase's timing.
+            DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+            result = progress.Run("knn+epochs", phase => estimator.Fit(data, (Matrix?)null,
+                phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        }
         if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
         var embedding = progress.Time("transform", () => result.Embedding);
         return new EmbedRun(embedding, result.Save);

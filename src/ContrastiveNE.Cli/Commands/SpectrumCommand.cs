@@ -24,7 +24,7 @@ internal static class SpectrumCommand
     public static Command Create(CliContext context)
     {
         var input = CliOptions.InputArgument("INPUT", "Data matrix, one point per row", DataFiles.MatrixInputExtensions);
-        var s = CliOptions.FloatList("--s", [0f, 0.5f, 1f], "Spectrum positions, comma-separated: 0 t-SNE-like … 1 UMAP-like.");
+        var s = CliOptions.DoubleList("--s", [0, 0.5, 1], "Spectrum positions, comma-separated: 0 t-SNE-like … 1 UMAP-like.");
         var loss = new ChoiceOption<LossMode>("--loss", "neg", "Loss whose spectrum is walked: neg (negative sampling) or infonce.", SpectrumLosses);
         var plot = CliOptions.OutputFile("--plot", "The figure: one panel per s, one shared legend", ".png");
         plot.Required = true;
@@ -50,7 +50,7 @@ internal static class SpectrumCommand
             var start = EmbedPipeline.Initialize(data, baseOptions, null, progress);
             var graph = EmbedPipeline.BuildGraph(data, baseOptions, inputPath, progress, context.CancellationToken);
             var panels = new List<FigurePanel>();
-            foreach (float value in values)
+            foreach (double value in values)
             {
                 var options = baseOptions with { S = value };
                 EmbedOptions.Validate(options);

@@ -28,6 +28,7 @@ internal static class Choices
     {
         ["infonce"] = LossMode.InfoNce,
         ["infonce-alt"] = LossMode.InfoNceAlt,
+        ["infonce_alt"] = LossMode.InfoNceAlt, // the reference's spelling (and the README's)
         ["neg"] = LossMode.Neg,
         ["nce"] = LossMode.Nce,
         ["umap"] = LossMode.Umap,

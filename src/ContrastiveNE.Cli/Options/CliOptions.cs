@@ -33,51 +33,63 @@ internal static class CliOptions
         };
     }
 
-    /// <summary>A finite floating-point option; values must be ≥ <paramref name="min"/> (&gt; when <paramref name="minExclusive"/>).</summary>
-    public static Option<float> Float(string name, float defaultValue, string description, float min = float.NegativeInfinity, bool minExclusive = false)
+    /// <summary>
+    /// A finite number option, parsed as a double (so <c>--lr 0.001</c> is 0.001, not float32's 0.0010000000475);
+    /// values must be ≥ <paramref name="min"/> (&gt; when <paramref name="minExclusive"/>).
+    /// </summary>
+    public static Option<double> Double(string name, double defaultValue, string description, double min = double.NegativeInfinity, bool minExclusive = false)
     {
-        return new Option<float>(name)
+        return new Option<double>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
-            CustomParser = result => ParseFloat(result, name, min, minExclusive) ?? defaultValue,
+            CustomParser = result => ParseDouble(result, name, min, minExclusive) ?? defaultValue,
         };
     }
 
-    /// <summary>A finite floating-point option without a default (null when not given).</summary>
-    public static Option<float?> OptionalFloat(string name, string description, float min = float.NegativeInfinity, bool minExclusive = false)
+    /// <summary>A finite number option (a double) without a default (null when not given).</summary>
+    public static Option<double?> OptionalDouble(string name, string description, double min = double.NegativeInfinity, bool minExclusive = false)
     {
-        return new Option<float?>(name)
+        return new Option<double?>(name)
         {
             Description = description,
-            CustomParser = result => ParseFloat(result, name, min, minExclusive),
+            CustomParser = result => ParseDouble(result, name, min, minExclusive),
         };
     }
 
-    /// <summary>A comma-separated list of finite numbers (e.g. <c>--s 0,0.5,1</c>).</summary>
-    public static Option<float[]> FloatList(string name, float[] defaultValue, string description)
+    /// <summary>A comma-separated list of finite numbers, parsed as doubles (e.g. <c>--s 0,0.5,1</c>).</summary>
+    public static Option<double[]> DoubleList(string name, double[] defaultValue, string description) =>
+        List(name, defaultValue, description, "numbers", text =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null);
+
+    /// <summary>A comma-separated list of integers ≥ <paramref name="min"/> (e.g. <c>--hidden 100,100</c>).</summary>
+    public static Option<int[]> IntList(string name, int[] defaultValue, string description, int min = int.MinValue) =>
+        List(name, defaultValue, description, min == int.MinValue ? "integers" : $"integers ≥ {min}", text =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min ? v : null);
+
+    private static Option<T[]> List<T>(string name, T[] defaultValue, string description, string what, Func<string, T?> parse) where T : struct
     {
-        return new Option<float[]>(name)
+        return new Option<T[]>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
             CustomParser = result =>
             {
-                var values = new List<float>();
+                var values = new List<T>();
                 foreach (var token in result.Tokens)
                 {
                     foreach (string part in token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                     {
-                        if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
+                        if (parse(part) is not { } v)
                         {
-                            result.AddError($"{name}: expected a comma-separated list of numbers, got '{token.Value}'.");
+                            result.AddError($"{name}: expected a comma-separated list of {what}, got '{token.Value}'.");
                             return defaultValue;
                         }
                         values.Add(v);
                     }
                 }
                 if (values.Count == 0)
-                    result.AddError($"{name}: expected at least one number.");
+                    result.AddError($"{name}: expected at least one value.");
                 return [.. values];
             },
         };
@@ -163,11 +175,11 @@ internal static class CliOptions
         return value;
     }
 
-    private static float? ParseFloat(ArgumentResult result, string name, float min, bool minExclusive)
+    private static double? ParseDouble(ArgumentResult result, string name, double min, bool minExclusive)
     {
         if (result.Tokens.Count == 0) return null;
         string text = result.Tokens[^1].Value;
-        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
             result.AddError($"{name}: expected a finite number, got '{text}'.");
             return null;

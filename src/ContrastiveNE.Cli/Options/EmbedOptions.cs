@@ -27,6 +27,7 @@ internal sealed class EmbedOptions
         [nameof(CneOptions.Momentum)] = "--momentum", [nameof(CneOptions.WeightDecay)] = "--weight-decay", [nameof(CneOptions.ClipValue)] = "--clip",
         [nameof(CneOptions.Aggregation)] = "--aggregation", [nameof(CneOptions.Eps)] = "--eps", [nameof(CneOptions.Temperature)] = "--temperature",
         [nameof(CneOptions.LearnableTemperature)] = "--learnable-temperature", [nameof(CneOptions.BaseTemperature)] = "--base-temperature",
+        [nameof(CneOptions.InitialZ)] = "--initial-z",
         [nameof(CneOptions.ClampLow)] = "--clamp-low", [nameof(CneOptions.ClampHigh)] = "--clamp-high",
         [nameof(CneOptions.EarlyExaggeration)] = "--no-early-exaggeration", [nameof(CneOptions.K)] = "--k", [nameof(CneOptions.KnnMethod)] = "--knn",
         [nameof(CneOptions.KnnMetric)] = "--knn-metric", [nameof(CneOptions.Dimensions)] = "--dim", [nameof(CneOptions.Seed)] = "--seed",
@@ -36,18 +37,18 @@ internal sealed class EmbedOptions
 
     private readonly ChoiceOption<LossMode> _loss;
     private readonly ChoiceOption<SimilarityMetric> _metric;
-    private readonly Option<float?> _s, _zBar, _negSpec, _inceSpec, _lr, _clampLow, _clampHigh;
+    private readonly Option<double?> _s, _zBar, _negSpec, _inceSpec, _lr, _clampLow, _clampHigh;
     private readonly Option<int> _negatives, _batchSize, _epochs, _warmupEpochs, _k, _dim, _seed, _threads;
     private readonly ChoiceOption<LearningRateSchedule> _schedule;
     private readonly ChoiceOption<OptimizerKind> _optimizer;
     private readonly ChoiceOption<LossAggregation> _aggregation;
-    private readonly Option<float> _lrMinFactor, _warmupLr, _momentum, _weightDecay, _eps, _temperature, _baseTemperature;
+    private readonly Option<double> _lrMinFactor, _warmupLr, _momentum, _weightDecay, _eps, _temperature, _baseTemperature, _initialZ;
     private readonly Option<string> _clip;
     private readonly Option<bool> _learnableTemperature, _noEarlyExaggeration, _parametric;
     private readonly ChoiceOption<KnnMethod> _knn;
     private readonly ChoiceOption<DistanceMetric> _knnMetric;
     private readonly ChoiceOption<ComputeDevice> _device;
-    private readonly Option<float[]> _hidden;
+    private readonly Option<int[]> _hidden;
 
     /// <summary>
     /// Creates the options; <paramref name="withParametric"/> adds --parametric and --hidden;
@@ -57,39 +58,39 @@ internal sealed class EmbedOptions
     {
         WithLossAndS = withLossAndS;
         _loss = new ChoiceOption<LossMode>("--loss", Choices.Word(Choices.Losses, Defaults.Loss),
-            "Loss: infonce (InfoNC-t-SNE, t-SNE-like), infonce-alt (SimCLR form), neg (negative sampling, the spectrum), nce (NCVis), umap.", Choices.Losses);
+            "Loss: infonce (InfoNC-t-SNE, t-SNE-like), infonce-alt or infonce_alt (SimCLR form), neg (negative sampling, the spectrum), nce (NCVis), umap.", Choices.Losses);
         _metric = new ChoiceOption<SimilarityMetric>("--metric", Choices.Word(Choices.Similarities, Defaults.Metric),
             "Similarity in the embedding: euclidean (Cauchy kernel) or cosine (exp(cos/τ)).", Choices.Similarities);
-        _s = CliOptions.OptionalFloat("--s", "Spectrum position: 0 t-SNE-like, 1 UMAP-like; outside [0, 1] extrapolates. [default: none — neg uses neg_spec 1, infonce s 0]");
-        _zBar = CliOptions.OptionalFloat("--z-bar", "Expert (neg): fixed normaliser Z̄ > 0; --s takes precedence.", 0, minExclusive: true);
-        _negSpec = CliOptions.OptionalFloat("--neg-spec", "Expert (neg): noise constant c > 0; --s and --z-bar take precedence.", 0, minExclusive: true);
-        _inceSpec = CliOptions.OptionalFloat("--ince-spec", "Expert (infonce): ρ > 0; --s takes precedence.", 0, minExclusive: true);
+        _s = CliOptions.OptionalDouble("--s", "Spectrum position: 0 t-SNE-like, 1 UMAP-like; outside [0, 1] extrapolates. [default: none — neg uses neg_spec 1, infonce s 0]");
+        _zBar = CliOptions.OptionalDouble("--z-bar", "Expert (neg): fixed normaliser Z̄ > 0; --s takes precedence.", 0, minExclusive: true);
+        _negSpec = CliOptions.OptionalDouble("--neg-spec", "Expert (neg): noise constant c > 0; --s and --z-bar take precedence.", 0, minExclusive: true);
+        _inceSpec = CliOptions.OptionalDouble("--ince-spec", "Expert (infonce): ρ > 0; --s takes precedence.", 0, minExclusive: true);
         _negatives = new Option<int>("--negatives")
         {
-            Description = "Negative samples per positive pair (≥ 1), or full-batch (every other row of the batch).",
+            Description = "Negative samples per positive pair (≥ 0; 0 = attraction only, for umap, infonce and neg), or full-batch (every other row of the batch).",
             DefaultValueFactory = _ => Defaults.NegativeSamples,
             HelpName = "N|full-batch",
             CustomParser = result =>
             {
                 string text = result.Tokens[^1].Value;
                 if (text is "full-batch" or "-1") return -1;
-                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 1) return v;
-                result.AddError($"--negatives: expected an integer ≥ 1 or full-batch, got '{text}'.");
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0) return v;
+                result.AddError($"--negatives: expected an integer ≥ 0 or full-batch, got '{text}'.");
                 return Defaults.NegativeSamples;
             },
         };
         _batchSize = CliOptions.Int("--batch-size", Defaults.BatchSize, "Edges per batch.", min: 1);
         _epochs = CliOptions.Int("--epochs", Defaults.Epochs, "Training epochs.", min: 0);
-        _lr = CliOptions.OptionalFloat("--lr", "Learning rate > 0. [default: 1 non-parametric, 0.001 parametric]", 0, minExclusive: true);
+        _lr = CliOptions.OptionalDouble("--lr", "Learning rate > 0. [default: 1 non-parametric, 0.001 parametric]", 0, minExclusive: true);
         _schedule = new ChoiceOption<LearningRateSchedule>("--schedule", Choices.Word(Choices.Schedules, Defaults.Schedule),
             "Learning-rate schedule: linear (anneal to --lr-min-factor), cosine, none.", Choices.Schedules);
-        _lrMinFactor = CliOptions.Float("--lr-min-factor", (float)Defaults.LrMinFactor, "Floor of the linear schedule as a fraction of --lr, in [0, 1].", 0);
+        _lrMinFactor = CliOptions.Double("--lr-min-factor", Defaults.LrMinFactor, "Floor of the linear schedule as a fraction of --lr, in [0, 1].", 0);
         _warmupEpochs = CliOptions.Int("--warmup-epochs", Defaults.WarmupEpochs, "Epochs of linear learning-rate warm-up (below --epochs).", min: 0);
-        _warmupLr = CliOptions.Float("--warmup-lr", (float)Defaults.WarmupLearningRate, "Learning rate the warm-up starts from.", 0);
+        _warmupLr = CliOptions.Double("--warmup-lr", Defaults.WarmupLearningRate, "Learning rate the warm-up starts from.", 0);
         _optimizer = new ChoiceOption<OptimizerKind>("--optimizer", Choices.Word(Choices.Optimizers, Defaults.Optimizer),
             "Optimiser: sgd or adam (β = 0.9, 0.999; ε = 1e-8).", Choices.Optimizers);
-        _momentum = CliOptions.Float("--momentum", (float)Defaults.Momentum, "SGD momentum in [0, 1).", 0);
-        _weightDecay = CliOptions.Float("--weight-decay", (float)Defaults.WeightDecay, "Weight decay ≥ 0.", 0);
+        _momentum = CliOptions.Double("--momentum", Defaults.Momentum, "SGD momentum in [0, 1).", 0);
+        _weightDecay = CliOptions.Double("--weight-decay", Defaults.WeightDecay, "Weight decay ≥ 0.", 0);
         _clip = new Option<string>("--clip")
         {
             Description = "Clip every gradient entry to [−v, v]; none switches clipping off.",
@@ -105,12 +106,13 @@ internal sealed class EmbedOptions
         });
         _aggregation = new ChoiceOption<LossAggregation>("--aggregation", Choices.Word(Choices.Aggregations, Defaults.Aggregation),
             "How batch loss terms combine: sum or mean.", Choices.Aggregations);
-        _eps = CliOptions.Float("--eps", (float)Defaults.Eps, "eps of the Cauchy kernel 1/(eps + d²); towards 0 approaches UMAP's kernel.", 0, minExclusive: true);
-        _temperature = CliOptions.Float("--temperature", (float)Defaults.Temperature, "Temperature τ of the cosine similarity; also scales InfoNCE by τ/base.", 0, minExclusive: true);
+        _eps = CliOptions.Double("--eps", Defaults.Eps, "eps ≥ 0 of the Cauchy kernel 1/(eps + d²); 0 is UMAP's implicit similarity 1/d².", 0);
+        _temperature = CliOptions.Double("--temperature", Defaults.Temperature, "Temperature τ of the cosine similarity (the initial value with --learnable-temperature); also scales InfoNCE by τ/base, always with this initial τ.", 0, minExclusive: true);
+        _initialZ = CliOptions.Double("--initial-z", Defaults.InitialZ, "nce: the initial normalisation constant Z > 0 (log Z is then learned).", 0, minExclusive: true);
         _learnableTemperature = CliOptions.Flag("--learnable-temperature", "Learn τ (cosine metric only).");
-        _baseTemperature = CliOptions.Float("--base-temperature", (float)Defaults.BaseTemperature, "Base temperature of InfoNCE's factor τ/base.", 0, minExclusive: true);
-        _clampLow = CliOptions.OptionalFloat("--clamp-low", "Lower clamp of logarithm arguments. [default: 1e-4 euclidean, −∞ cosine]");
-        _clampHigh = CliOptions.OptionalFloat("--clamp-high", "Upper clamp of logarithm arguments. [default: 1 euclidean, +∞ cosine]");
+        _baseTemperature = CliOptions.Double("--base-temperature", Defaults.BaseTemperature, "Base temperature of InfoNCE's factor τ/base.", 0, minExclusive: true);
+        _clampLow = CliOptions.OptionalDouble("--clamp-low", "Lower clamp of logarithm arguments. [default: 1e-4 euclidean, −∞ cosine]");
+        _clampHigh = CliOptions.OptionalDouble("--clamp-high", "Upper clamp of logarithm arguments. [default: 1 euclidean, +∞ cosine]");
         _noEarlyExaggeration = CliOptions.Flag("--no-early-exaggeration", "Skip the early-exaggeration phase (on by default for neg and infonce).");
         _k = CliOptions.Int("--k", Defaults.K, "Neighbours per point in the kNN graph.", min: 1);
         _knn = Choices.KnnOption();
@@ -123,12 +125,12 @@ internal sealed class EmbedOptions
         if (withParametric)
         {
             _parametric = CliOptions.Flag("--parametric", "Train a network (data → 100 → 100 → 100 → dim) instead of free positions; it can embed new data (--save-model, cne transform).");
-            _hidden = CliOptions.FloatList("--hidden", Defaults.HiddenLayers.Select(w => (float)w).ToArray(), "Hidden layer widths of the parametric network, comma-separated.");
+            _hidden = CliOptions.IntList("--hidden", [.. Defaults.HiddenLayers], "Hidden layer widths of the parametric network, comma-separated integers ≥ 1.", min: 1);
         }
         else
         {
             _parametric = CliOptions.Flag("--parametric", "");
-            _hidden = CliOptions.FloatList("--hidden", [], "");
+            _hidden = CliOptions.IntList("--hidden", [], "");
         }
         WithParametric = withParametric;
     }
@@ -154,7 +156,7 @@ internal sealed class EmbedOptions
         [
             _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option, _device.Option,
             _dim, _seed, _threads, _schedule.Option, _lrMinFactor, _warmupEpochs, _warmupLr, _momentum, _weightDecay, _clip, _aggregation.Option,
-            _eps, _learnableTemperature, _baseTemperature, _clampLow, _clampHigh, _noEarlyExaggeration, _zBar, _negSpec, _inceSpec,
+            _eps, _initialZ, _learnableTemperature, _baseTemperature, _clampLow, _clampHigh, _noEarlyExaggeration, _zBar, _negSpec, _inceSpec,
         ];
         foreach (var option in all)
             command.Options.Add(option);
@@ -169,9 +171,7 @@ internal sealed class EmbedOptions
     public CneOptions Build(ParseResult parsed)
     {
         string clip = parsed.GetValue(_clip)!;
-        var hidden = WithParametric ? parsed.GetValue(_hidden)! : Defaults.HiddenLayers.Select(w => (float)w).ToArray();
-        foreach (float w in hidden)
-            if (w < 1 || w != MathF.Floor(w)) throw new CliUsageException($"--hidden: expected whole widths ≥ 1, got {w.ToString(CultureInfo.InvariantCulture)}.");
+        var hidden = WithParametric ? parsed.GetValue(_hidden)! : [.. Defaults.HiddenLayers];
         var options = new CneOptions
         {
             Loss = WithLossAndS ? _loss.Get(parsed) : Defaults.Loss,
@@ -197,6 +197,7 @@ internal sealed class EmbedOptions
             Temperature = parsed.GetValue(_temperature),
             LearnableTemperature = parsed.GetValue(_learnableTemperature),
             BaseTemperature = parsed.GetValue(_baseTemperature),
+            InitialZ = parsed.GetValue(_initialZ),
             ClampLow = parsed.GetValue(_clampLow),
             ClampHigh = parsed.GetValue(_clampHigh),
             EarlyExaggeration = !parsed.GetValue(_noEarlyExaggeration),
@@ -208,7 +209,7 @@ internal sealed class EmbedOptions
             Seed = parsed.GetValue(_seed),
             Threads = parsed.GetValue(_threads),
             Parametric = WithParametric && parsed.GetValue(_parametric),
-            HiddenLayers = hidden.Select(w => (int)w).ToArray(),
+            HiddenLayers = hidden,
         };
         Validate(options);
         return options;

@@ -52,10 +52,39 @@ public sealed class Cne
     }
 
     /// <summary>
+    /// Embeds the rows of <paramref name="data"/> trained on a user's <paramref name="graph"/> over those rows instead of
+    /// a kNN graph (the reference's <c>fit(X, graph=…)</c>): the graph is used as given (see <see cref="NeighborGraph"/>),
+    /// the data gives the PCA initialisation or, with <see cref="CneOptions.Parametric"/>, the network's input rows.
+    /// <see cref="CneOptions.K"/> is not used.
+    /// </summary>
+    /// <param name="data">n × D data, finite.</param>
+    /// <param name="graph">The neighbour graph over the n rows; every stored entry is one positive pair.</param>
+    /// <param name="initialization">Optional n × d starting positions (copied); not with <see cref="CneOptions.Parametric"/>.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
+    /// <param name="cancellationToken">Stops within one batch, leaving a usable partial result.</param>
+    public CneEmbedding Fit(Matrix data, NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(graph);
+        data.EnsureFinite(nameof(data));
+        if (graph.NodeCount != data.Rows)
+            throw new ArgumentException($"The graph has {graph.NodeCount} nodes but the data {data.Rows} rows; it must have one node per row.", nameof(graph));
+        if (graph.EdgeCount == 0) throw new ArgumentException("The graph has no edges.", nameof(graph));
+        if (Options.Parametric && initialization != null)
+            throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
+        CheckInitialization(initialization, data.Rows);
+        if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
+        var start = initialization?.Clone() ?? DefaultInitialization(data);
+        return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>
     /// Embeds the nodes of a user's <paramref name="graph"/> (n = its node count). Without an initialisation the
     /// positions start as seeded Gaussian noise scaled to unit standard deviation of the first column.
     /// </summary>
-    /// <param name="graph">The neighbour graph; only its pattern is used.</param>
+    /// <param name="graph">The neighbour graph, used as given; only its pattern is used.</param>
     /// <param name="initialization">Optional n × d starting positions (copied).</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
@@ -66,7 +95,7 @@ public sealed class Cne
         ArgumentNullException.ThrowIfNull(graph);
         if (graph.EdgeCount == 0) throw new ArgumentException("The graph has no edges.", nameof(graph));
         if (Options.Parametric)
-            throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data).", nameof(CneOptions.Parametric));
+            throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data) or Fit(data, graph).", nameof(CneOptions.Parametric));
         CheckInitialization(initialization, graph.NodeCount);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
         return Train(graph, start, progress, snapshots, cancellationToken);

@@ -1,10 +1,12 @@
 namespace ContrastiveNE.Neighbors;
 
 /// <summary>
-/// The symmetric, binary neighbour graph that training samples its positive pairs from (SPEC §1.1–1.2):
-/// A = max(A, Aᵀ) with every entry 1, stored as CSR with sorted, unique column indices and no self-loops.
-/// Every stored entry (i, j) is one directed edge, so each undirected pair appears twice in <see cref="EdgeHeads"/>
-/// / <see cref="EdgeTails"/>.
+/// The neighbour graph that training samples its positive pairs from (docs/method.md, "kNN graph" and "Edges"), stored
+/// as CSR with the column indices of each row sorted. Every stored entry (i, j) is one directed edge
+/// (<see cref="EdgeHeads"/> / <see cref="EdgeTails"/>). A kNN graph (<see cref="FromKnn"/>) is symmetric and binary,
+/// A = max(A, Aᵀ), so each undirected pair appears twice and no point is its own neighbour. A user's graph
+/// (<see cref="FromEdges"/>, <see cref="FromCsr"/>) is used as given, as the reference's <c>graph.tocsr()</c> does:
+/// not symmetrised, self-loops kept; symmetrising it is an explicit choice.
 /// </summary>
 public sealed class NeighborGraph
 {
@@ -25,7 +27,7 @@ public sealed class NeighborGraph
     /// <summary>CSR row offsets, length n + 1: the neighbours of i are <c>Columns[RowOffsets[i]..RowOffsets[i+1]]</c>.</summary>
     public int[] RowOffsets { get; }
 
-    /// <summary>CSR column indices, sorted and unique within each row.</summary>
+    /// <summary>CSR column indices, sorted within each row (unique unless a user's CSR graph repeats an entry).</summary>
     public int[] Columns { get; }
 
     /// <summary>Head of every directed edge, in CSR order.</summary>
@@ -45,7 +47,7 @@ public sealed class NeighborGraph
 
     /// <summary>
     /// Builds the symmetric binary graph from a kNN table: row i of <paramref name="indices"/> (n × k, row-major)
-    /// lists the neighbours of i. Entries &lt; 0 are treated as missing.
+    /// lists the neighbours of i. Entries &lt; 0 are treated as missing, and a point listed as its own neighbour is skipped.
     /// </summary>
     public static NeighborGraph FromKnn(int n, int k, ReadOnlySpan<int> indices)
     {
@@ -55,26 +57,36 @@ public sealed class NeighborGraph
             throw new ArgumentException($"The kNN table holds {indices.Length} entries; {n} rows × {k} neighbours need {(long)n * k}.", nameof(indices));
         var heads = new int[indices.Length];
         for (int i = 0; i < n; i++) heads.AsSpan(i * k, k).Fill(i);
-        return Build(n, heads, indices, "indices", allowMissing: true);
+        return Build(n, heads, indices, "indices", fromKnn: true, symmetrize: true, mergeDuplicates: true);
     }
 
     /// <summary>
-    /// Builds the graph from a user's edge list: only the pattern counts (weights are not used), it is symmetrised,
-    /// duplicates are merged. Indices must lie in [0, n) and self-loops are rejected.
+    /// Builds the graph from a user's edge list (i → j for every e with heads[e] = i, tails[e] = j). Only the pattern
+    /// counts (weights are not used) and a repeated pair is one edge, as in a sparse COO matrix turned into CSR. By
+    /// default the graph is used as given: not symmetrised, self-loops kept (the reference's behaviour).
     /// </summary>
-    public static NeighborGraph FromEdges(int n, ReadOnlySpan<int> heads, ReadOnlySpan<int> tails)
+    /// <param name="n">Number of nodes; indices must lie in [0, n).</param>
+    /// <param name="heads">Edge heads.</param>
+    /// <param name="tails">Edge tails.</param>
+    /// <param name="symmetrize">True: A = max(A, Aᵀ), every pair in both directions.</param>
+    public static NeighborGraph FromEdges(int n, ReadOnlySpan<int> heads, ReadOnlySpan<int> tails, bool symmetrize = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         if (heads.Length != tails.Length)
             throw new ArgumentException($"The edge list has {heads.Length} heads but {tails.Length} tails.", nameof(tails));
-        return Build(n, heads, tails, "edges", allowMissing: false);
+        return Build(n, heads, tails, "edges", fromKnn: false, symmetrize, mergeDuplicates: true);
     }
 
     /// <summary>
     /// Builds the graph from a user's square CSR pattern (n × n): <paramref name="rowOffsets"/> of length n + 1,
-    /// non-decreasing from 0 to the number of entries. It is symmetrised; self-loops are rejected.
+    /// non-decreasing from 0 to the number of entries. By default it is used as given, as the reference does: every
+    /// stored entry is one directed edge (a repeated entry too), not symmetrised, self-loops kept.
     /// </summary>
-    public static NeighborGraph FromCsr(int n, ReadOnlySpan<int> rowOffsets, ReadOnlySpan<int> columns)
+    /// <param name="n">Number of nodes.</param>
+    /// <param name="rowOffsets">CSR row offsets (n + 1 entries).</param>
+    /// <param name="columns">CSR column indices, each in [0, n).</param>
+    /// <param name="symmetrize">True: A = max(A, Aᵀ) (binary: repeated entries merged), every pair in both directions.</param>
+    public static NeighborGraph FromCsr(int n, ReadOnlySpan<int> rowOffsets, ReadOnlySpan<int> columns, bool symmetrize = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         if (rowOffsets.Length != n + 1)
@@ -89,26 +101,23 @@ public sealed class NeighborGraph
                 throw new ArgumentException($"Row offsets decrease at row {i} ({start} → {end}).", nameof(rowOffsets));
             heads.AsSpan(start, end - start).Fill(i);
         }
-        return Build(n, heads, columns, "columns", allowMissing: false);
+        return Build(n, heads, columns, "columns", fromKnn: false, symmetrize, mergeDuplicates: symmetrize);
     }
 
-    private static NeighborGraph Build(int n, ReadOnlySpan<int> heads, ReadOnlySpan<int> tails, string paramName, bool allowMissing)
+    private static NeighborGraph Build(int n, ReadOnlySpan<int> heads, ReadOnlySpan<int> tails, string paramName, bool fromKnn,
+        bool symmetrize, bool mergeDuplicates)
     {
-        // Count both directions of every entry, then fill, sort each row and drop duplicates.
+        // Count every entry (and its mirror when symmetrising; a self-loop has none), then fill and sort each row.
         var counts = new int[n + 1];
         for (int e = 0; e < heads.Length; e++)
         {
             int i = heads[e], j = tails[e];
-            if (j < 0 && allowMissing) continue;
+            if (j < 0 && fromKnn) continue;
             if ((uint)i >= (uint)n || (uint)j >= (uint)n)
                 throw new ArgumentException($"Entry {e} ({i}, {j}) has a node index outside [0, {n}).", paramName);
-            if (i == j)
-            {
-                if (allowMissing) continue; // a kNN table never lists the point itself; tolerate it defensively
-                throw new ArgumentException($"Entry {e} is a self-loop at node {i}; a neighbour graph has none.", paramName);
-            }
+            if (i == j && fromKnn) continue; // a kNN table never lists the point itself; tolerate it defensively
             counts[i + 1]++;
-            counts[j + 1]++;
+            if (symmetrize && i != j) counts[j + 1]++;
         }
         for (int i = 0; i < n; i++) counts[i + 1] += counts[i];
         var fill = new int[counts[n]];
@@ -116,9 +125,9 @@ public sealed class NeighborGraph
         for (int e = 0; e < heads.Length; e++)
         {
             int i = heads[e], j = tails[e];
-            if (j < 0 || i == j) continue;
+            if (fromKnn && (j < 0 || i == j)) continue;
             fill[cursor[i]++] = j;
-            fill[cursor[j]++] = i;
+            if (symmetrize && i != j) fill[cursor[j]++] = i;
         }
         var offsets = new int[n + 1];
         int write = 0;
@@ -130,7 +139,7 @@ public sealed class NeighborGraph
             int last = -1;
             foreach (int j in row)
             {
-                if (j == last) continue;
+                if (mergeDuplicates && j == last) continue;
                 fill[write++] = last = j;
             }
         }

@@ -24,6 +24,6 @@ public class DemoCommandTests
         Assert.Contains("cne: epochs done in", result.Error);
         Assert.Contains("cne: timings: read", result.Error);
         var png = PngCheck.Load(dir.File("digits.png"));
-        png.AssertScatter(png.Width, 800, panelRight: 800, minColours: 10);
+        png.AssertScatter(panels: 1, panelSize: 800, legend: true, minColours: 10);
     }
 }

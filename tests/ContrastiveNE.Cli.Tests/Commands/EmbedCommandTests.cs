@@ -33,7 +33,7 @@ public class EmbedCommandTests
         Assert.InRange(json.RootElement.GetProperty("recall_at_15").GetDouble(), 0.2, 1.0);
         Assert.InRange(json.RootElement.GetProperty("spearman").GetDouble(), 0.1, 1.0);
         var png = PngCheck.Load(dir.File("e.png"));
-        png.AssertScatter(png.Width, 800, panelRight: 800, minColours: 10);
+        png.AssertScatter(panels: 1, panelSize: 800, legend: true, minColours: 10);
     }
 
     [Fact]
@@ -83,14 +83,21 @@ public class EmbedCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "--loss", "tsne" }, "--loss: expected one of infonce, infonce-alt, neg, nce, umap; got 'tsne'.")]
-    [InlineData(new[] { "--negatives", "0" }, "--negatives: expected an integer ≥ 1 or full-batch, got '0'.")]
+    [InlineData(new[] { "--loss", "tsne" }, "--loss: expected one of infonce, infonce-alt, infonce_alt, neg, nce, umap; got 'tsne'.")]
+    [InlineData(new[] { "--loss", "tsne" }, "infonce_alt")]
+    [InlineData(new[] { "--negatives", "-3" }, "--negatives: expected an integer ≥ 0 or full-batch, got '-3'.")]
+    [InlineData(new[] { "--negatives", "0", "--loss", "nce" }, "--negatives: NegativeSamples = 0 leaves Nce without a loss")]
+    [InlineData(new[] { "--eps", "-0.5" }, "--eps: expected a number ≥ 0, got -0.5.")]
+    [InlineData(new[] { "--initial-z", "0" }, "--initial-z: expected a number > 0, got 0.")]
+    [InlineData(new[] { "--hidden", "100,2.5" }, "--hidden: expected a comma-separated list of integers ≥ 1, got '100,2.5'.")]
+    [InlineData(new[] { "--graph-symmetrize" }, "--graph-symmetrize: it applies to a graph given with --graph")]
+    [InlineData(new[] { "--graph", "g.json" }, "--graph: 'g.json' has an unsupported extension")]
     [InlineData(new[] { "--lr", "-1" }, "--lr: expected a number > 0, got -1.")]
     [InlineData(new[] { "--s", "NaN" }, "--s: expected a finite number, got 'NaN'.")]
     [InlineData(new[] { "--clip", "off" }, "--clip: expected a number > 0 or none, got 'off'.")]
     [InlineData(new[] { "--epochs", "10", "--warmup-epochs", "10" }, "--warmup-epochs: WarmupEpochs must be ≥ 0 and below Epochs.")]
     [InlineData(new[] { "--learnable-temperature" }, "--learnable-temperature: A learnable temperature needs the cosine metric.")]
-    [InlineData(new[] { "--save-model", "m.cnemodel" }, "--save-model: only a parametric embedding has a model to save; add --parametric.")]
+    [InlineData(new[] { "--save-model", "m.cnem" }, "--save-model: only a parametric embedding has a model to save; add --parametric.")]
     [InlineData(new[] { "--plot", "e.jpg" }, "--plot: 'e.jpg' has an unsupported extension; expected a file ending in .png.")]
     public void Embed_BadOption_IsAUsageErrorNamingTheOption(string[] extra, string message)
     {
@@ -111,7 +118,8 @@ public class EmbedCommandTests
             "--knn-metric", "--dim", "--init", "--seed", "--threads", "--parametric", "--save-model", "--labels", "--label-column",
             "--label-names", "--plot", "--evaluate", "--quiet", "--schedule", "--lr-min-factor", "--warmup-epochs", "--warmup-lr",
             "--momentum", "--weight-decay", "--clip", "--aggregation", "--eps", "--learnable-temperature", "--base-temperature",
-            "--clamp-low", "--clamp-high", "--no-early-exaggeration", "--z-bar", "--neg-spec", "--ince-spec", "--hidden",
+            "--clamp-low", "--clamp-high", "--no-early-exaggeration", "--z-bar", "--neg-spec", "--ince-spec", "--hidden", "--initial-z",
+            "--graph", "--graph-symmetrize",
         ];
         foreach (string option in expected)
             Assert.Matches($@"(?m)^\s+{System.Text.RegularExpressions.Regex.Escape(option)}[ <]", result.Out);
@@ -122,5 +130,88 @@ public class EmbedCommandTests
         Assert.Contains("[default: 0.5]", result.Out);
         Assert.Contains("[default: pca]", result.Out);
         Assert.Contains("[default: 4]", result.Out);
+    }
+
+    [Fact]
+    public void Embed_NumbersAreParsedAsDoublesAndTheTitleShowsThemAsTyped()
+    {
+        // Regression (issue 15, item 6): --s 0.3 was parsed as float32 and titled "s = 0.30000001192092896".
+        Assert.Equal("x (neg, s = 0.3)", ContrastiveNE.Cli.Commands.EmbedCommand.Title("x.npy", new ContrastiveNE.Embedding.CneOptions
+        {
+            Loss = ContrastiveNE.Losses.LossMode.Neg, S = ParseS("0.3"),
+        }));
+        static double? ParseS(string text)
+        {
+            var options = new ContrastiveNE.Cli.Options.EmbedOptions();
+            var command = new System.CommandLine.Command("t");
+            options.AddTo(command);
+            var parsed = command.Parse(["--s", text, "--lr", "0.001", "--hidden", "100,100"]);
+            var built = options.Build(parsed);
+            Assert.Equal(0.001, built.LearningRate);
+            Assert.Equal([100, 100], built.HiddenLayers);
+            return built.S;
+        }
+    }
+
+    [Fact]
+    public void Embed_InfonceAltIsAcceptedInBothSpellings()
+    {
+        using var dir = new TempDir();
+        var (data, _) = DigitsSubset(dir, 200);
+        var a = CliRunner.Run("embed", data, "-o", dir.File("a.npy"), "--epochs", "3", "--loss", "infonce_alt", "--quiet", "--threads", "1");
+        var b = CliRunner.Run("embed", data, "-o", dir.File("b.npy"), "--epochs", "3", "--loss", "infonce-alt", "--quiet", "--threads", "1");
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(0, b.ExitCode);
+        Assert.Equal(NpyFile.ReadMatrix(dir.File("a.npy")).Data, NpyFile.ReadMatrix(dir.File("b.npy")).Data);
+    }
+
+    [Fact]
+    public void Embed_WithAUsersGraph_TrainsOnItAsGivenOrSymmetrised()
+    {
+        using var dir = new TempDir();
+        var (data, _) = DigitsSubset(dir, 200);
+        // A directed ring with a self-loop, as an edge list and as scipy's CSR .npz layout.
+        var lines = new List<string> { "# i j weight" };
+        for (int i = 0; i < 200; i++) lines.Add($"{i} {(i + 1) % 200} 0.5");
+        lines.Add("7 7");
+        File.WriteAllLines(dir.File("g.txt"), lines);
+        var indptr = new int[201];
+        var indices = new List<int>();
+        for (int i = 0; i < 200; i++)
+        {
+            if (i == 7) indices.Add(7);
+            indices.Add((i + 1) % 200);
+            indptr[i + 1] = indices.Count;
+        }
+        TestData.WriteCsrNpz(dir.File("g.npz"), 200, indptr, indices.ToArray());
+
+        string[] common = ["--epochs", "5", "--quiet", "--threads", "1"];
+        var text = CliRunner.Run(["embed", data, "-o", dir.File("t.npy"), "--graph", dir.File("g.txt"), .. common]);
+        var npz = CliRunner.Run(["embed", data, "-o", dir.File("n.npy"), "--graph", dir.File("g.npz"), .. common]);
+        var sym = CliRunner.Run(["embed", data, "-o", dir.File("s.npy"), "--graph", dir.File("g.txt"), "--graph-symmetrize", .. common]);
+        var knn = CliRunner.Run(["embed", data, "-o", dir.File("k.npy"), .. common]);
+        var parametric = CliRunner.Run(["embed", data, "-o", dir.File("p.npy"), "--graph", dir.File("g.npz"), "--parametric", .. common]);
+        foreach (var r in new[] { text, npz, sym, knn, parametric }) Assert.Equal(0, r.ExitCode);
+        var t = NpyFile.ReadMatrix(dir.File("t.npy")).Data;
+        Assert.Equal(t, NpyFile.ReadMatrix(dir.File("n.npy")).Data); // the same graph in both formats
+        Assert.NotEqual(t, NpyFile.ReadMatrix(dir.File("s.npy")).Data);
+        Assert.NotEqual(t, NpyFile.ReadMatrix(dir.File("k.npy")).Data);
+        Assert.All(NpyFile.ReadMatrix(dir.File("p.npy")).Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Theory]
+    [InlineData("0 1\n2 x\n", "g.txt: line 2: the node 'x' is not an integer.")]
+    [InlineData("0 1\n2 200\n", "g.txt: line 2: node 200 is outside [0, 200)")]
+    [InlineData("0 1 2 3\n", "g.txt: line 1: expected 'i j' or 'i j weight'")]
+    [InlineData("# nothing\n", "g.txt: the graph has no edges.")]
+    public void Embed_BadGraphFile_IsADataErrorNamingTheFileAndLine(string content, string message)
+    {
+        using var dir = new TempDir();
+        var (data, _) = DigitsSubset(dir, 200);
+        File.WriteAllText(dir.File("g.txt"), content);
+        var result = CliRunner.Run("embed", data, "-o", dir.File("e.npy"), "--graph", dir.File("g.txt"), "--quiet");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.ErrorLine);
+        Assert.False(File.Exists(dir.File("e.npy")));
     }
 }

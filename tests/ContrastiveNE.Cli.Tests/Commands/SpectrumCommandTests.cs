@@ -31,6 +31,15 @@ public class SpectrumCommandTests
         Assert.Equal(["spectrum-s0.5.csv", "spectrum-s0.csv", "spectrum-s1.csv"], files);
         // Different s → different embeddings from the same graph and start.
         Assert.NotEqual(File.ReadAllText(dir.File("runs/spectrum-s0.csv")), File.ReadAllText(dir.File("runs/spectrum-s1.csv")));
+        // Each file is the whole embedding at its s: the one cne embed computes with the same settings.
+        foreach (string s in new[] { "0", "0.5", "1" })
+        {
+            var panel = DelimitedFile.ReadMatrix(dir.File($"runs/spectrum-s{s}.csv"));
+            Assert.Equal((450, 2), (panel.Rows, panel.Columns));
+            var embed = CliRunner.Run("embed", dir.File("x.npy"), "--loss", "neg", "--s", s, "--epochs", "15", "-o", dir.File($"e{s}.csv"), "--quiet");
+            Assert.Equal(0, embed.ExitCode);
+            Assert.Equal(File.ReadAllText(dir.File($"e{s}.csv")), File.ReadAllText(dir.File($"runs/spectrum-s{s}.csv")));
+        }
     }
 
     [Fact]

@@ -15,16 +15,16 @@ public class TransformCommandTests
         NpyFile.Write(dir.File("test.npy"), images.Slice(500, 200));
         NpyFile.WriteLabels(dir.File("test-labels.npy"), labels.AsSpan(500, 200));
 
-        var fit = CliRunner.Run("embed", dir.File("train.npy"), "--parametric", "--epochs", "10", "--save-model", dir.File("m.cnemodel"),
+        var fit = CliRunner.Run("embed", dir.File("train.npy"), "--parametric", "--epochs", "10", "--save-model", dir.File("m.cnem"),
             "-o", dir.File("train-embedding.npy"), "--quiet");
         Assert.Equal(0, fit.ExitCode);
-        Assert.True(File.Exists(dir.File("m.cnemodel")));
+        Assert.True(File.Exists(dir.File("m.cnem")));
 
-        var again = CliRunner.Run("transform", dir.File("m.cnemodel"), dir.File("train.npy"), "-o", dir.File("again.npy"), "--quiet");
+        var again = CliRunner.Run("transform", dir.File("m.cnem"), dir.File("train.npy"), "-o", dir.File("again.npy"), "--quiet");
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(NpyFile.ReadMatrix(dir.File("train-embedding.npy")).Data, NpyFile.ReadMatrix(dir.File("again.npy")).Data);
 
-        var mapped = CliRunner.Run("transform", dir.File("m.cnemodel"), dir.File("test.npy"), "-o", dir.File("test.csv"),
+        var mapped = CliRunner.Run("transform", dir.File("m.cnem"), dir.File("test.npy"), "-o", dir.File("test.csv"),
             "--labels", dir.File("test-labels.npy"), "--plot", dir.File("test.png"));
         Assert.Equal(0, mapped.ExitCode);
         var test = DelimitedFile.Read(dir.File("test.csv")).Data;
@@ -32,7 +32,7 @@ public class TransformCommandTests
         Assert.Equal(2, test.Columns);
         Assert.All(test.Data, v => Assert.True(float.IsFinite(v)));
         var png = PngCheck.Load(dir.File("test.png"));
-        png.AssertScatter(png.Width, 800, panelRight: 800, minColours: 8);
+        png.AssertScatter(panels: 1, panelSize: 800, legend: true, minColours: 8);
     }
 
     [Fact]
@@ -49,9 +49,9 @@ public class TransformCommandTests
     public void Transform_MissingModel_IsADataErrorNamingTheFile()
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run("transform", dir.File("none.cnemodel"), TestData.DigitsImages, "-o", dir.File("t.npy"));
+        var result = CliRunner.Run("transform", dir.File("none.cnem"), TestData.DigitsImages, "-o", dir.File("t.npy"));
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("none.cnemodel: file not found.", result.ErrorLine);
+        Assert.Contains("none.cnem: file not found.", result.ErrorLine);
     }
 
     [Fact]

@@ -74,17 +74,30 @@ public sealed class PngCheck
     }
 
     /// <summary>
-    /// Asserts a readable scatter: the expected size, mostly background, not blank, and at least
-    /// <paramref name="minColours"/> label colours with a visible number of pixels in the panel area.
+    /// Asserts a readable figure of <paramref name="panels"/> square panels of <paramref name="panelSize"/> pixels side
+    /// by side: each panel mostly background but not blank, at least <paramref name="minColours"/> label colours with a
+    /// visible number of pixels; with <paramref name="legend"/> a legend column right of the panels that shows at least
+    /// as many colour swatches (and text), without it no column at all.
     /// </summary>
-    public void AssertScatter(int width, int height, int panelRight, int minColours)
+    public void AssertScatter(int panels, int panelSize, bool legend, int minColours)
     {
-        Assert.Equal(width, Width);
-        Assert.Equal(height, Height);
-        double background = BackgroundFraction(0, panelRight);
-        Assert.InRange(background, 0.5, 0.995);
-        int coloured = Tab10PixelCounts(0, panelRight).Count(n => n >= 50);
-        Assert.True(coloured >= minColours, $"only {coloured} label colours visible");
+        Assert.Equal(panelSize, Height);
+        int panelRight = panels * panelSize;
+        if (legend)
+        {
+            Assert.InRange(Width, panelRight + 60, panelRight + 800);
+            Assert.InRange(BackgroundFraction(panelRight, Width), 0.5, 0.995);
+            int swatches = Tab10PixelCounts(panelRight, Width).Count(n => n >= 40); // a swatch is a disc of radius 7, ~150 px
+            Assert.True(swatches >= minColours, $"only {swatches} colour swatches in the legend");
+        }
+        else Assert.Equal(panelRight, Width);
+        for (int p = 0; p < panels; p++)
+        {
+            double background = BackgroundFraction(p * panelSize, (p + 1) * panelSize);
+            Assert.InRange(background, 0.5, 0.995);
+            int coloured = Tab10PixelCounts(p * panelSize, (p + 1) * panelSize).Count(n => n >= 50);
+            Assert.True(coloured >= minColours, $"panel {p}: only {coloured} label colours visible");
+        }
     }
 
     private static double Sq(double v) => v * v;

@@ -48,4 +48,30 @@ public static class TestData
         }
         return (embedding, labels);
     }
+
+    /// <summary>
+    /// A square CSR graph in scipy.sparse.save_npz's layout: an uncompressed zip of data (float32 ones), indices and
+    /// indptr (int32), shape (int64) and format (the byte string 'csr').
+    /// </summary>
+    public static void WriteCsrNpz(string path, int n, int[] indptr, int[] indices)
+    {
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create);
+        void Add(string name, string descr, string shape, byte[] payload)
+        {
+            string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+            int total = 10 + header.Length + 1;
+            header += new string(' ', (64 - total % 64) % 64) + "\n";
+            using var stream = zip.CreateEntry(name + ".npy", System.IO.Compression.CompressionLevel.NoCompression).Open();
+            stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+            stream.Write(BitConverter.GetBytes((ushort)header.Length));
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(header));
+            stream.Write(payload);
+        }
+        static byte[] Bytes<T>(T[] values) where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        Add("indices", "<i4", $"({indices.Length},)", Bytes(indices));
+        Add("indptr", "<i4", $"({indptr.Length},)", Bytes(indptr));
+        Add("format", "|S3", "()", System.Text.Encoding.ASCII.GetBytes("csr"));
+        Add("shape", "<i8", "(2,)", Bytes(new long[] { n, n }));
+        Add("data", "<f4", $"({indices.Length},)", Bytes(Enumerable.Repeat(1f, indices.Length).ToArray()));
+    }
 }

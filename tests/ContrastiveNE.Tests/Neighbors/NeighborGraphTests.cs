@@ -21,10 +21,21 @@ public class NeighborGraphTests
     }
 
     [Fact]
-    public void FromEdgesRejectsSelfLoop()
+    public void AUsersEdgeListIsUsedAsGivenWithItsSelfLoops()
     {
-        var e = Assert.Throws<ArgumentException>(() => NeighborGraph.FromEdges(3, [0, 1], [1, 1]));
-        Assert.Contains("self-loop", e.Message);
+        // Regression (issue 15, item 4): the reference trains on graph.tocsr() — directed as given, self-loops kept;
+        // this was symmetrised and a self-loop rejected.
+        var g = NeighborGraph.FromEdges(3, [0, 1, 0, 2], [1, 1, 1, 0]);
+        Assert.Equal([1], g.Neighbors(0).ToArray());   // the repeated 0 → 1 is one edge, as in COO → CSR
+        Assert.Equal([1], g.Neighbors(1).ToArray());   // the self-loop stays
+        Assert.Equal([0], g.Neighbors(2).ToArray());
+        Assert.Equal(3, g.EdgeCount);
+        Assert.Equal([0, 1, 2], g.EdgeHeads);
+        Assert.Equal([1, 1, 0], g.EdgeTails);
+        var sym = NeighborGraph.FromEdges(3, [0, 1, 0, 2], [1, 1, 1, 0], symmetrize: true);
+        Assert.Equal([1, 2], sym.Neighbors(0).ToArray());
+        Assert.Equal([0, 1], sym.Neighbors(1).ToArray());
+        Assert.Equal([0], sym.Neighbors(2).ToArray());
     }
 
     [Fact]
@@ -42,11 +53,17 @@ public class NeighborGraphTests
     }
 
     [Fact]
-    public void FromCsrMergesDuplicatesAndSymmetrises()
+    public void FromCsrSymmetrisesAndMergesDuplicatesOnlyWhenAsked()
     {
-        var g = NeighborGraph.FromCsr(3, [0, 2, 2, 3], [1, 1, 0]);
+        var g = NeighborGraph.FromCsr(3, [0, 2, 2, 3], [1, 1, 0], symmetrize: true);
         Assert.Equal([1, 2], g.Neighbors(0).ToArray());
         Assert.Equal([0], g.Neighbors(1).ToArray());
         Assert.Equal([0], g.Neighbors(2).ToArray());
+        // As given: every stored entry is a directed edge (the repeated one too), nothing mirrored, self-loops kept.
+        var given = NeighborGraph.FromCsr(3, [0, 2, 3, 4], [1, 1, 1, 0]);
+        Assert.Equal([1, 1], given.Neighbors(0).ToArray());
+        Assert.Equal([1], given.Neighbors(1).ToArray());
+        Assert.Equal([0], given.Neighbors(2).ToArray());
+        Assert.Equal(4, given.EdgeCount);
     }
 }

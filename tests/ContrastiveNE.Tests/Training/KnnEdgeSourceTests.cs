@@ -12,7 +12,7 @@ public class KnnEdgeSourceTests
         var tails = new List<int>();
         for (int i = 0; i < n; i++)
             for (int r = 1; r <= reach; r++) { heads.Add(i); tails.Add((i + r) % n); }
-        return NeighborGraph.FromEdges(n, heads.ToArray(), tails.ToArray());
+        return NeighborGraph.FromEdges(n, heads.ToArray(), tails.ToArray(), symmetrize: true);
     }
 
     private static List<(int, int)> Epoch(KnnEdgeSource source, int epoch)
