@@ -3,12 +3,14 @@ using ContrastiveNE.Cli.Tests.Support;
 
 namespace ContrastiveNE.Cli.Tests;
 
-public class CancellationProcessTests
+public class CancellationProcessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task CtrlC_DuringTraining_StopsWithin2SecondsAndWritesNothing()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGINT via kill(1) needs a POSIX system
+        // SIGINT via kill(1) needs a POSIX system; elsewhere the run is killed outright, which still must leave no output.
+        bool posix = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
+        if (!posix) output.WriteLine("Not a POSIX system: no SIGINT to send; checking only that a killed run writes nothing.");
         using var dir = new TempDir();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +36,13 @@ public class CancellationProcessTests
         {
             Assert.True(training.Wait(TimeSpan.FromSeconds(60)), "training did not start");
             await Task.Delay(300);
+            if (!posix)
+            {
+                process.Kill();
+                process.WaitForExit();
+                Assert.Empty(dir.FileNames());
+                return;
+            }
             var clock = Stopwatch.StartNew();
             using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
             Assert.True(process.WaitForExit(10_000), "cne ignored SIGINT");

@@ -83,6 +83,36 @@ public class GpuTrainingTests
         Assert.Equal(cpu.Z, gpu.Z, 1e-4);
     }
 
+    /// <summary>
+    /// Regression (issue 15, item 1): both device trainers ran early exaggeration as a phase of its own, with a fresh
+    /// optimiser and schedule. At s = 1 the exaggerated spectrum value equals the final one, so one run with one
+    /// optimiser state (Adam's moments and step count, SGD's momentum) gives the run without early exaggeration; the learning rate warms up once and then never rises.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EarlyExaggerationKeepsTheOptimiserAndTheScheduleOnTheDevice(bool parametric)
+    {
+        DeviceBackends.Register(CpuBackend);
+        var data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, 30);
+        var options = new CneOptions
+        {
+            // The network with SGD and momentum (Adam's m/√v would blow float rounding of near-zero gradients up to full steps).
+            Device = ComputeDevice.Gpu, Loss = LossMode.Neg, S = 1, Optimizer = parametric ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            Momentum = parametric ? 0.9 : 0, Epochs = 6, BatchSize = 10_000,
+            NegativeSamples = -1, K = 4, Seed = 5, Parametric = parametric, HiddenLayers = [16, 8], LearningRate = parametric ? 0.01 : 0.05,
+            KnnMethod = KnnMethod.Exact, WarmupEpochs = 1, WarmupLearningRate = 0.001,
+        };
+        var reports = new List<EpochReport>();
+        var early = new Cne(options).Fit(data, progress: new SyncProgress(reports.Add));
+        Assert.Equal(2, early.Spectrum.EarlyEpochs);
+        var plain = new Cne(options with { EarlyExaggeration = false }).Fit(data);
+        double scale = plain.Embedding.Data.Max(v => Math.Abs(v));
+        CpuAccelerator.AssertClose(plain.Embedding.Data.Select(v => (double)v).ToArray(), early.Embedding.Data, 1e-3, 1e-3 * scale, "embedding");
+        Assert.True(reports[0].LearningRate < reports[1].LearningRate);
+        for (int e = 2; e < reports.Count; e++) Assert.True(reports[e].LearningRate <= reports[e - 1].LearningRate, $"lr rose at epoch {e}");
+    }
+
     [Fact]
     public void NceLearnsZOnTheDevice()
     {
@@ -91,6 +121,8 @@ public class GpuTrainingTests
         var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.Nce) with { Epochs = 3 }).Fit(graph);
         Assert.NotEqual(1.0, fit.Z);
         Assert.True(double.IsFinite(fit.Z));
+        // The initial Z is an option: log Z starts from it (lr 0.001 moves it little in three epochs).
+        Assert.Equal(20.0, new Cne(Options(ComputeDevice.Gpu, LossMode.Nce) with { Epochs = 0, InitialZ = 20 }).Fit(graph).Z, 4);
     }
 
     [Fact]
@@ -114,7 +146,10 @@ public class GpuTrainingTests
         var options = Options(ComputeDevice.Gpu, LossMode.InfoNce) with { Epochs = 1 };
         if (GpuDevice.IsCudaAvailable())
         {
+            // A CUDA device is present, so there is no error to provoke: Gpu and Auto both train on it.
             Assert.Equal(1, new Cne(options).Fit(graph).EpochsCompleted);
+            Assert.NotNull(DeviceBackends.Resolve(ComputeDevice.Auto));
+            Assert.Equal(1, new Cne(options with { Device = ComputeDevice.Auto }).Fit(graph).EpochsCompleted);
             return;
         }
         var e = Assert.Throws<InvalidOperationException>(() => new Cne(options).Fit(graph));
