@@ -4,29 +4,34 @@ using ContrastiveNE.Losses;
 
 namespace ContrastiveNE.Examples.Tests;
 
-public class SimClrExampleTests
+public class SimClrExampleTests(Xunit.Abstractions.ITestOutputHelper testOutput)
 {
     [Fact]
     public void Example_OnASubsample_WritesAFiniteMap_AndLearnsAnUncollapsedRepresentation()
     {
-        // One epoch on 600 rows: far too little to beat the untrained encoder (the benchmark measures that), but enough
-        // to check the whole pipeline end to end and that training does not collapse the representation.
+        // Six epochs on 600 rows: the whole pipeline end to end, and enough training to beat the untrained encoder
+        // clearly (measured: 10-NN accuracy 0.607 trained vs 0.487 untrained, loss 0.967 → 0.743; ~5 s per epoch).
         string output = Path.Combine(Path.GetTempPath(), $"simclr-example-{Guid.NewGuid():N}.npy");
         try
         {
             var settings = new SimClrSettings
             {
-                TrainRows = 600, TestRows = 300, Epochs = 1, BatchSize = 100, MapEpochs = 30, Output = output, Threads = 2,
+                TrainRows = 600, TestRows = 300, Epochs = 6, BatchSize = 100, MapEpochs = 30, Output = output, Threads = 2,
             };
             var log = new StringWriter();
             var report = SimClrExample.Run(settings, log, Data.Value);
 
-            Assert.Single(report.EpochLosses);
+            Assert.Equal(6, report.EpochLosses.Length);
+            Assert.True(report.EpochLosses[^1] < 0.85 * report.EpochLosses[0], $"loss {report.EpochLosses[0]} → {report.EpochLosses[^1]}");
             // The batch-mean InfoNCE loss lies between 0 and log(2b − 1) + 2/τ (every similarity in [−1, 1]).
             Assert.InRange(report.EpochLosses[0], 0.0, Math.Log(2 * 100 - 1) + 2 / settings.Temperature);
             Assert.True(report.SecondsPerEpoch > 0);
             foreach (double accuracy in new[] { report.KnnAccuracy, report.KnnAccuracyRandomInit, report.KnnAccuracyPixels })
                 Assert.InRange(accuracy, 0.3, 1.0); // ten classes: chance is 0.1
+            // Learning shows as a representation better than the untrained encoder's (gain measured 0.12).
+            Assert.True(report.KnnAccuracy >= 0.56, $"trained 10-NN accuracy {report.KnnAccuracy} (measured 0.607)");
+            Assert.True(report.KnnAccuracy >= report.KnnAccuracyRandomInit + 0.07,
+                $"trained {report.KnnAccuracy} vs untrained {report.KnnAccuracyRandomInit}: training did not improve the representation");
             Assert.InRange(report.KnnAccuracyPixels, 0.6, 1.0);
 
             Assert.Equal(600, report.Representation.Rows);
@@ -35,11 +40,12 @@ public class SimClrExampleTests
             var (min, mean) = SimClrExample.FeatureVariance(report.Representation);
             Assert.Equal(report.MinFeatureVariance, min);
             Assert.Equal(report.MeanFeatureVariance, mean);
-            // After six steps the batch norms' running statistics are still mostly their initial ones, so the absolute
+            // After 36 steps the batch norms' running statistics are still far from settled, so the absolute
             // scale of the representation says little; collapse shows in the scale-free spread of the unit-length rows
-            // (1 − |their mean|², 0 when every row points the same way; about 0.065 here).
+            // (1 − |their mean|², 0 when every row points the same way; 0.43 measured here).
             Assert.True(mean > 0, $"mean per-dimension variance {mean}: the representation is constant");
             double spread = UnitRowSpread(report.Representation);
+            testOutput.WriteLine($"spread of the unit-length rows {spread:F3}");
             Assert.True(spread > 0.02, $"spread of the unit-length rows {spread}, mean variance {mean}: the representation collapsed");
             Assert.True(LiveDimensions(report.Representation) >= 32, "fewer than half of the dimensions vary");
 

@@ -24,7 +24,7 @@ internal static class EmbedPipeline
         return knn.ToGraph();
     }
 
-    /// <summary>The starting positions: PCA of the data (SPEC §1.3), or an n × d matrix read from a file.</summary>
+    /// <summary>The starting positions: PCA of the data (docs/method.md §1.3), or an n × d matrix read from a file.</summary>
     public static Matrix Initialize(Matrix data, CneOptions options, string? initFile, ProgressReporter progress)
     {
         if (initFile is null)

@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace ContrastiveNE.Gpu.Kernels;
 
 /// <summary>
-/// One batch of SPEC §2 in one kernel: thread i owns head i, gathers its rows from the table, evaluates the row-wise
+/// One batch of docs/method.md §2 in one kernel: thread i owns head i, gathers its rows from the table, evaluates the row-wise
 /// loss over its positive and m negatives and scatter-adds d(loss)/d(row) into the table's gradient with atomics
 /// (several batch rows may be the same data point; their gradients add up in that row, as the spec asks).
 /// </summary>

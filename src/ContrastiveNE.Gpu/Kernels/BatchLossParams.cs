@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Gpu.Kernels;
 
-/// <summary>The loss modes of SPEC §2 as the batch kernel numbers them.</summary>
+/// <summary>The loss modes of docs/method.md §2 as the batch kernel numbers them.</summary>
 public enum GpuLossMode
 {
     /// <summary>Negative sampling: ξ = q / (q + c).</summary>

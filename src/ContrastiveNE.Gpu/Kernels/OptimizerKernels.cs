@@ -29,7 +29,7 @@ public struct OptimizerParams
 /// <summary>
 /// Clip-then-step kernels over a flat parameter vector, one thread per entry, following PyTorch's SGD and Adam
 /// exactly (the gradient is dense: entries with zero gradient still see momentum, weight decay and Adam's moment
-/// decay, as SPEC §1.5 says). Each kernel zeroes the gradient it consumed, ready for the next batch's atomics.
+/// decay, as docs/method.md §1.5 says). Each kernel zeroes the gradient it consumed, ready for the next batch's atomics.
 /// </summary>
 public static class OptimizerKernels
 {

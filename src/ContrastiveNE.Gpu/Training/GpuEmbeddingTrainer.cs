@@ -21,7 +21,7 @@ namespace ContrastiveNE.Gpu.Training;
 /// the CPU.
 /// </summary>
 /// <remarks>
-/// Same semantics as the CPU trainer (SPEC §1–§3): losses, similarities, clamps, negatives drawn uniformly with
+/// Same semantics as the CPU trainer (docs/method.md §1–§3): losses, similarities, clamps, negatives drawn uniformly with
 /// replacement from the other 2b − 1 rows (or the full batch), PyTorch's dense SGD/Adam with value clipping, a fresh
 /// optimiser state and one learning-rate schedule per <see cref="Optimize"/> call (early exaggeration changes only
 /// the spectrum value), log Z at a constant rate of 0.001. The random streams differ from the CPU's

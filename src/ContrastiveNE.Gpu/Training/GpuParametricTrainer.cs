@@ -19,7 +19,7 @@ namespace ContrastiveNE.Gpu.Training;
 /// back into the host network after every epoch, so <c>Transform</c>, snapshots and progress see them as on the CPU.
 /// </summary>
 /// <remarks>Supports networks that are a <see cref="Sequential"/> of <see cref="LinearLayer"/> layers, each optionally
-/// followed by one <see cref="Relu"/> (the MLP of SPEC §1.3 and any depth or widths of it).</remarks>
+/// followed by one <see cref="Relu"/> (the MLP of docs/method.md §1.3 and any depth or widths of it).</remarks>
 public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
 {
     private sealed class Layer(LinearLayer linear, bool relu, Accelerator acc)

@@ -36,7 +36,7 @@ internal static class GpuTrainingSettings
         {
             Dim = dim, Mode = (int)mode, Cosine = o.Metric == SimilarityMetric.Cosine ? 1 : 0,
             Spec = double.IsNaN(spectrum) ? 1f : (float)spectrum, Eps = MathF.Max((float)o.Eps, 1e-18f), // eps = 0 allowed: the CPU kernels' floor keeps q finite
-            // κ = τ₀/base with the run's initial τ₀ (docs/method.md, "Loss modes").
+            // κ = τ₀/base with the run's initial τ₀ (docs/method.md §2.4).
             Tau = (float)Math.Max(o.Temperature, 0.02), Kappa = (float)(o.Temperature / o.BaseTemperature),
             ClampLow = (float)o.EffectiveClampLow, ClampHigh = (float)o.EffectiveClampHigh, KeyLo = key.K0, KeyHi = key.K1,
         };

@@ -7,7 +7,7 @@ using ContrastiveNE.Training;
 namespace ContrastiveNE.Embedding;
 
 /// <summary>
-/// Contrastive neighbour embedding (the reference's CNE; SPEC §1): data → kNN graph → initialisation → epochs of
+/// Contrastive neighbour embedding (the reference's CNE; docs/method.md §1): data → kNN graph → initialisation → epochs of
 /// shuffled edge batches → embedding. The options describe what to compute; <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>
 /// returns a <see cref="CneEmbedding"/> that holds the run and can continue it.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class Cne
 
     /// <summary>
     /// Embeds the rows of <paramref name="data"/>: builds the kNN graph (k = <see cref="CneOptions.K"/>), initialises
-    /// (PCA unless <paramref name="initialization"/> is given) and optimises, with early exaggeration where SPEC §3 says.
+    /// (PCA unless <paramref name="initialization"/> is given) and optimises, with early exaggeration where docs/method.md §3 says.
     /// </summary>
     /// <param name="data">n × D data, finite.</param>
     /// <param name="initialization">Optional n × d starting positions (copied); not allowed with <see cref="CneOptions.Parametric"/>, where the network's initialisation decides.</param>
@@ -126,7 +126,7 @@ public sealed class Cne
         return Run(result, spectrum, progress, snapshots, token);
     }
 
-    /// <summary>The parametric mode (SPEC §1.3): the same loop, with the network over the data rows as the model.</summary>
+    /// <summary>The parametric mode (docs/method.md §1.3): the same loop, with the network over the data rows as the model.</summary>
     private CneEmbedding TrainParametric(Matrix data, NeighborGraph graph, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
@@ -148,7 +148,7 @@ public sealed class Cne
     }
 
     /// <summary>
-    /// The default initialisation of <paramref name="data"/>'s n points (SPEC §1.3): PCA onto the first d components,
+    /// The default initialisation of <paramref name="data"/>'s n points (docs/method.md §1.3): PCA onto the first d components,
     /// scaled so that the first column has unit population standard deviation.
     /// </summary>
     /// <param name="data">n × D data.</param>
@@ -172,7 +172,7 @@ public sealed class Cne
         return m;
     }
 
-    /// <summary>Divides every value by the population standard deviation of the first column (SPEC §1.3).</summary>
+    /// <summary>Divides every value by the population standard deviation of the first column (docs/method.md §1.3).</summary>
     internal static void ScaleFirstColumnToUnitStd(Matrix m)
     {
         double mean = 0, sq = 0;

@@ -5,7 +5,7 @@ using ContrastiveNE.Optimization;
 namespace ContrastiveNE.Embedding;
 
 /// <summary>
-/// Everything that defines a contrastive neighbour embedding (SPEC §1–§3, §5), with the reference's defaults written
+/// Everything that defines a contrastive neighbour embedding (docs/method.md §1–§3, §5), with the reference's defaults written
 /// once, here. Immutable; <see cref="Validate"/> (called by <see cref="Cne"/> before any work) rejects bad values with
 /// an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the option's name.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed record CneOptions
 
     /// <summary>
     /// eps of the Cauchy kernel 1/(eps + d²), ≥ 0 (default 1). 0 is UMAP's implicit similarity 1/d²; the kernels then
-    /// use 1e-18 so that two coinciding rows give a finite q (docs/method.md, "Similarities").
+    /// use 1e-18 so that two coinciding rows give a finite q (docs/method.md §2.2).
     /// </summary>
     public double Eps { get; init; } = 1.0;
 
@@ -104,7 +104,7 @@ public sealed record CneOptions
     /// <summary>Upper clamp of logarithm arguments; null (default) means 1 Euclidean, +∞ cosine.</summary>
     public double? ClampHigh { get; init; }
 
-    /// <summary>Early exaggeration for neg and InfoNCE when s is in force (default true; SPEC §3).</summary>
+    /// <summary>Early exaggeration for neg and InfoNCE when s is in force (default true; docs/method.md §3).</summary>
     public bool EarlyExaggeration { get; init; } = true;
 
     /// <summary>Neighbours per point of the kNN graph, ≥ 1 (default 15).</summary>

@@ -4,7 +4,7 @@ using ContrastiveNE.Training;
 namespace ContrastiveNE.Embedding;
 
 /// <summary>
-/// The spectrum values a run uses (SPEC §3): the final value (neg_spec c for neg, ρ for InfoNCE, NaN otherwise) and,
+/// The spectrum values a run uses (docs/method.md §3): the final value (neg_spec c for neg, ρ for InfoNCE, NaN otherwise) and,
 /// with early exaggeration, the value of the first <see cref="EarlyEpochs"/> epochs.
 /// </summary>
 /// <param name="Value">The value after the early phase.</param>

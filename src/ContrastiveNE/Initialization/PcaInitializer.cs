@@ -3,7 +3,7 @@ using ContrastiveNE.Data;
 namespace ContrastiveNE.Initialization;
 
 /// <summary>
-/// The default initialisation of a non-parametric embedding (SPEC §1.3): the data projected on its first d principal
+/// The default initialisation of a non-parametric embedding (docs/method.md §1.3): the data projected on its first d principal
 /// components, the whole result divided by the population standard deviation (ddof = 0) of its first column, so the
 /// first coordinate has unit spread whatever the scale of the data.
 /// </summary>

@@ -10,7 +10,7 @@ using ContrastiveNE.Threading;
 namespace ContrastiveNE.Losses;
 
 /// <summary>
-/// The loss and feature gradient of one batch of 2b feature rows (SPEC §2): for every head its positive and its
+/// The loss and feature gradient of one batch of 2b feature rows (docs/method.md §2): for every head its positive and its
 /// negatives (drawn inside the kernel), the row-wise loss, and the gradient with respect to all 2b rows.
 /// </summary>
 /// <remarks>
@@ -34,7 +34,7 @@ internal sealed class BatchLoss
     /// <summary>
     /// The smallest eps the kernels use: eps = 0 (UMAP's implicit similarity 1/d²) is allowed, but q = 1/(eps + d²) of
     /// two coinciding rows would be 1/0; 1e-18 keeps q and q² finite in float32 (q ≤ 1e18, q² ≤ 1e36) and changes no q
-    /// of rows that differ by more than 1e-9 (docs/method.md, "Similarities").
+    /// of rows that differ by more than 1e-9 (docs/method.md §2.2).
     /// </summary>
     internal const float MinimumEps = 1e-18f;
 
@@ -79,7 +79,7 @@ internal sealed class BatchLoss
     /// <param name="aggregation">Sum or mean.</param>
     /// <param name="kappaTemperature">
     /// τ₀ of InfoNCE's factor κ = τ₀ / base: the run's INITIAL temperature, fixed even when τ is learned (the
-    /// reference's κ; docs/method.md, "Loss modes"). Null: κ uses the τ given to each call (one-off evaluations).
+    /// reference's κ; docs/method.md §2.4). Null: κ uses the τ given to each call (one-off evaluations).
     /// </param>
     public BatchLoss(LossMode mode, SimilarityMetric metric, int negativeSamples, float eps, float baseTemperature,
         float clampLow, float clampHigh, LossAggregation aggregation, float? kappaTemperature = null)

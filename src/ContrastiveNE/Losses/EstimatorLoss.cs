@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace ContrastiveNE.Losses;
 
 /// <summary>
-/// NEG and NCE (SPEC §2): the estimator ξ = q / (q + c) is the probability that a pair is a positive;
+/// NEG and NCE (docs/method.md §2): the estimator ξ = q / (q + c) is the probability that a pair is a positive;
 /// ℓ = −log ξ₊ − Σ log(1 − ξ₋). NEG takes c = neg_spec; NCE takes c = Z·m with a learnable log Z.
 /// </summary>
 /// <remarks>

@@ -13,6 +13,6 @@ internal interface IRowLoss
     /// </summary>
     float Row(ReadOnlySpan<float> q, Span<float> dq, ref float specGradient);
 
-    /// <summary>Number of stored loss terms per head, for mean aggregation (SPEC §2): m + 1 or 1.</summary>
+    /// <summary>Number of stored loss terms per head, for mean aggregation (docs/method.md §2): m + 1 or 1.</summary>
     int TermsPerHead(int negatives);
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace ContrastiveNE.Losses;
 
 /// <summary>
-/// InfoNCE (SPEC §2): ℓ = −κ[log q̃₊ − (1/ρ) log S] with q̃ the clamped similarities and S = q̃₊ + Σ q̃₋
+/// InfoNCE (docs/method.md §2): ℓ = −κ[log q̃₊ − (1/ρ) log S] with q̃ the clamped similarities and S = q̃₊ + Σ q̃₋
 /// (or Σ q̃₋ alone for SimCLR's form, <paramref name="includePositive"/> = false).
 /// dℓ/dq₊ = −κ(1/q̃₊ − [positive in S]/(ρS)), dℓ/dq₋ = κ/(ρS), each zero where its clamp is active.
 /// </summary>

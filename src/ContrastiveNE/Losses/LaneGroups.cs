@@ -6,7 +6,7 @@ namespace ContrastiveNE.Losses;
 
 /// <summary>
 /// The negative draw of the lane kernels (<see cref="PlanarInfoNceKernel"/>, <see cref="PlanarEstimatorKernel"/>):
-/// eight batch rows from one 64-bit output per lane pair, as SPEC §2 asks — r uniform in [0, 2b − 1) by Lemire's
+/// eight batch rows from one 64-bit output per lane pair, as docs/method.md §2 asks — r uniform in [0, 2b − 1) by Lemire's
 /// multiply-shift on each 32-bit half, row (i + 1 + r) mod 2b, every row but the head.
 /// </summary>
 internal readonly struct LaneNegatives(int rows)

@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Losses;
 
-/// <summary>The contrastive loss of SPEC §2.</summary>
+/// <summary>The contrastive loss of docs/method.md §2.</summary>
 public enum LossMode
 {
     /// <summary>InfoNC-t-SNE: −κ[log q₊ − (1/ρ) log(q₊ + Σ q₋)]; the t-SNE-like default.</summary>

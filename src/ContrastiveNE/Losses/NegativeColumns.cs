@@ -11,7 +11,7 @@ internal interface INegativeColumns
 }
 
 /// <summary>
-/// SPEC §2: m rows drawn uniformly with replacement from the 2b − 1 rows other than the head (its partner included).
+/// docs/method.md §2: m rows drawn uniformly with replacement from the 2b − 1 rows other than the head (its partner included).
 /// Drawing r ∈ [0, 2b − 1) and taking (i + 1 + r) mod 2b covers exactly those rows.
 /// </summary>
 internal readonly struct RandomNegatives(int pairs) : INegativeColumns

@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Losses;
 
-/// <summary>How two embedding rows become a similarity q (SPEC §2 "Similarities").</summary>
+/// <summary>How two embedding rows become a similarity q (docs/method.md §2.2).</summary>
 public enum SimilarityMetric
 {
     /// <summary>The Cauchy kernel q = 1 / (eps + ‖x − y‖²).</summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace ContrastiveNE.Losses;
 
 /// <summary>
-/// UMAP's cross entropy (SPEC §2): ℓ = −log q₊ − Σ log(1 − q₋) with clamped arguments;
+/// UMAP's cross entropy (docs/method.md §2): ℓ = −log q₊ − Σ log(1 − q₋) with clamped arguments;
 /// d(−log q)/dq = −1/q, d(−log(1 − q))/dq = 1/(1 − q).
 /// </summary>
 internal readonly struct UmapLoss(float clampLow, float clampHigh) : IRowLoss

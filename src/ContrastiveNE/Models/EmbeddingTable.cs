@@ -5,7 +5,7 @@ using ContrastiveNE.Threading;
 namespace ContrastiveNE.Models;
 
 /// <summary>
-/// The non-parametric model (SPEC §1.3): an n × d table of positions, one trainable parameter. Forward gathers the
+/// The non-parametric model (docs/method.md §1.3): an n × d table of positions, one trainable parameter. Forward gathers the
 /// rows of a batch's items; backward scatter-adds the feature gradient into the dense n × d gradient, so a point that
 /// occurs several times in a batch collects all its contributions before clipping.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Models;
 
-/// <summary>The fully connected network of parametric embeddings (SPEC §1.3): linear layers with ReLU between them.</summary>
+/// <summary>The fully connected network of parametric embeddings (docs/method.md §1.3): linear layers with ReLU between them.</summary>
 public static class Mlp
 {
     /// <summary>The hidden widths of the reference network: D → 100 → 100 → 100 → d.</summary>

@@ -4,7 +4,7 @@ using ContrastiveNE.Threading;
 namespace ContrastiveNE.Models;
 
 /// <summary>
-/// The parametric model (SPEC §1.3): a network maps each data row to its embedding position. Batches of item indices
+/// The parametric model (docs/method.md §1.3): a network maps each data row to its embedding position. Batches of item indices
 /// (kNN edges) are looked up in the training data; batches of explicit input rows (augmentations) are forwarded as
 /// they are. A batch of b edges names 2b items but typically far fewer distinct ones, so with
 /// <see cref="Deduplicate"/> every distinct item is forwarded once and the gradients of its copies are summed before

@@ -1,7 +1,7 @@
 namespace ContrastiveNE.Models;
 
 /// <summary>
-/// One batch of b positive pairs (SPEC §2): feature rows 0 … b−1 are the heads, rows b … 2b−1 their partners.
+/// One batch of b positive pairs (docs/method.md §2): feature rows 0 … b−1 are the heads, rows b … 2b−1 their partners.
 /// A pair source fills it either with item indices (kNN edges: <see cref="Items"/>) or with explicit input rows
 /// (augmentations: <see cref="Inputs"/>); a model reads the form it understands.
 /// </summary>

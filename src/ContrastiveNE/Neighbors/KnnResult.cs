@@ -32,6 +32,6 @@ public sealed class KnnResult
     /// <summary>The neighbours of query <paramref name="query"/>.</summary>
     public ReadOnlySpan<int> NeighborsOf(int query) => Indices.AsSpan(query * K, K);
 
-    /// <summary>The symmetric binary graph of SPEC §1 (valid when the queries are all n data points in order).</summary>
+    /// <summary>The symmetric binary graph of docs/method.md §1 (valid when the queries are all n data points in order).</summary>
     public NeighborGraph ToGraph() => NeighborGraph.FromKnn(Count, K, Indices);
 }

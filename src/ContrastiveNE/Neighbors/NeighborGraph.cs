@@ -1,7 +1,7 @@
 namespace ContrastiveNE.Neighbors;
 
 /// <summary>
-/// The neighbour graph that training samples its positive pairs from (docs/method.md, "kNN graph" and "Edges"), stored
+/// The neighbour graph that training samples its positive pairs from (docs/method.md §1.1–1.2), stored
 /// as CSR with the column indices of each row sorted. Every stored entry (i, j) is one directed edge
 /// (<see cref="EdgeHeads"/> / <see cref="EdgeTails"/>). A kNN graph (<see cref="FromKnn"/>) is symmetric and binary,
 /// A = max(A, Aᵀ), so each undirected pair appears twice and no point is its own neighbour. A user's graph

@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Optimization;
 
-/// <summary>How the learning rate changes over the epochs of one optimisation phase (SPEC §1.4).</summary>
+/// <summary>How the learning rate changes over the epochs of one fit, early exaggeration included (docs/method.md §1.4).</summary>
 public enum LearningRateSchedule
 {
     /// <summary>Constant.</summary>

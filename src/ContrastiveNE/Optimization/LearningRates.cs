@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Optimization;
 
-/// <summary>The learning rate of an epoch within one optimisation phase (SPEC §1.4).</summary>
+/// <summary>The learning rate of an epoch of one fit (docs/method.md §1.4).</summary>
 public static class LearningRates
 {
     /// <summary>

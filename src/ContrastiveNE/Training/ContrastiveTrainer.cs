@@ -7,7 +7,7 @@ using ContrastiveNE.Optimization;
 namespace ContrastiveNE.Training;
 
 /// <summary>
-/// The one training loop (SPEC §1.4–1.5, §2, §4) over any model and any pair source. Per batch: the source fills the
+/// The one training loop (docs/method.md §1.4–1.5, §2, §4) over any model and any pair source. Per batch: the source fills the
 /// pairs, the model computes the 2b feature rows, the batch loss draws negatives and returns dℓ/dF, the model
 /// back-propagates it into its parameters, every gradient is clipped and the optimiser steps. For an
 /// <see cref="EmbeddingTable"/> the loss adds dℓ/dF straight into the table's gradient by item (the table's backward
@@ -17,7 +17,7 @@ namespace ContrastiveNE.Training;
 /// Each <see cref="Optimize(int, SpectrumSchedule, IProgress{EpochReport}?, Action{int}?, CancellationToken)"/> call is
 /// one run, as the reference's fit is: one optimiser state (momentum, Adam's moments and step count) and one
 /// learning-rate schedule with warm-up once over all its epochs; early exaggeration changes only the spectrum value at
-/// its boundary (docs/method.md, "Early exaggeration"). A later call starts a fresh optimiser and schedule. Epoch
+/// its boundary (docs/method.md §3.2). A later call starts a fresh optimiser and schedule. Epoch
 /// numbers (and hence random streams) continue across calls. The learnable log Z (nce) and log τ (learnable cosine
 /// temperature) use a constant learning rate of 0.001, are clipped like every parameter, and persist across calls.
 /// </remarks>

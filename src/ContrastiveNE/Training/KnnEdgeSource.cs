@@ -6,7 +6,7 @@ using ContrastiveNE.Threading;
 namespace ContrastiveNE.Training;
 
 /// <summary>
-/// The pairs of neighbour embeddings (SPEC §1.2): an epoch is every directed edge of a <see cref="NeighborGraph"/>
+/// The pairs of neighbour embeddings (docs/method.md §1.2): an epoch is every directed edge of a <see cref="NeighborGraph"/>
 /// once, in a fresh random order; consecutive chunks of the batch size are the batches, the last one may be shorter.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ namespace ContrastiveNE.Training;
 /// The spectrum value (neg_spec c or ρ) of every epoch of one optimisation run: <see cref="EarlyValue"/> for the
 /// first <see cref="EarlyEpochs"/> epochs (early exaggeration), <see cref="Value"/> afterwards. Only this value
 /// changes at the boundary: the optimiser's state and the learning-rate schedule run on over the whole run
-/// (docs/method.md, "Early exaggeration").
+/// (docs/method.md §3.2).
 /// </summary>
 /// <param name="Value">The value after the early epochs (NaN for losses without a spectrum).</param>
 /// <param name="EarlyValue">The value of the early epochs, or null when there are none.</param>

@@ -29,9 +29,10 @@ public class EmbedCommandTests
         Assert.Equal(600, embedding.Rows);
         Assert.Equal(2, embedding.Columns);
         using var json = JsonDocument.Parse(result.Out);
-        Assert.InRange(json.RootElement.GetProperty("knn_accuracy").GetDouble(), 0.85, 1.0);
-        Assert.InRange(json.RootElement.GetProperty("recall_at_15").GetDouble(), 0.2, 1.0);
-        Assert.InRange(json.RootElement.GetProperty("spearman").GetDouble(), 0.1, 1.0);
+        // Measured (AVX-512, 2 threads): kNN accuracy 0.942, recall@15 0.663, Spearman 0.510.
+        Assert.InRange(json.RootElement.GetProperty("knn_accuracy").GetDouble(), 0.91, 1.0);
+        Assert.InRange(json.RootElement.GetProperty("recall_at_15").GetDouble(), 0.62, 1.0);
+        Assert.InRange(json.RootElement.GetProperty("spearman").GetDouble(), 0.45, 1.0);
         var png = PngCheck.Load(dir.File("e.png"));
         png.AssertScatter(panels: 1, panelSize: 800, legend: true, minColours: 10);
     }

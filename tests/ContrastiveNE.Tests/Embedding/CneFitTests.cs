@@ -52,7 +52,10 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
     {
         var result = new Cne(new CneOptions { Epochs = 100, BatchSize = 4096, Threads = 2 }).Fit(digits.Data);
         var q = Quality(result.Embedding);
-        Assert.True(q.KnnAccuracy >= 0.9, $"kNN accuracy {q.KnnAccuracy}");
+        // Measured (AVX-512, 2 threads): kNN accuracy 0.979, recall@15 0.504, Spearman 0.502.
+        Assert.True(q.KnnAccuracy >= 0.95, $"kNN accuracy {q.KnnAccuracy}");
+        Assert.True(q.RecallAtK >= 0.47, $"recall@15 {q.RecallAtK}");
+        Assert.True(q.Spearman >= 0.45, $"Spearman {q.Spearman}");
         Assert.Equal(100, result.BatchLosses.Count);
         Assert.True(result.BatchLosses[^1].Average() < result.BatchLosses[0].Average());
     }

@@ -17,8 +17,9 @@ public class FashionSubsampleTests
         var labels = NpyFile.ReadLabels(SharedData.Path("data", "fashion-mnist-labels.npy"))[..n];
         var embedding = new Cne(new CneOptions { Epochs = 60, BatchSize = 8192, Threads = 2 }).FitTransform(data);
         var q = EmbeddingQuality.Evaluate(data, embedding, labels, new QualityOptions { SampleSize = n, Threads = 2 });
-        Assert.True(q.KnnAccuracy >= 0.68, $"kNN accuracy {q.KnnAccuracy}");
-        Assert.True(q.Spearman >= 0.4, $"Spearman {q.Spearman}");
-        Assert.True(q.RecallAtK >= 0.15, $"recall@15 {q.RecallAtK}");
+        // Measured (AVX-512, 2 threads): kNN accuracy 0.725, Spearman 0.723, recall@15 0.334.
+        Assert.True(q.KnnAccuracy >= 0.70, $"kNN accuracy {q.KnnAccuracy}");
+        Assert.True(q.Spearman >= 0.67, $"Spearman {q.Spearman}");
+        Assert.True(q.RecallAtK >= 0.30, $"recall@15 {q.RecallAtK}");
     }
 }

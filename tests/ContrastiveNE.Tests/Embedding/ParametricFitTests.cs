@@ -38,7 +38,7 @@ public class ParametricFitTests
         var options = new CneOptions { Parametric = true, Optimizer = OptimizerKind.Adam, KnnMethod = KnnMethod.Exact, BatchSize = 512, Epochs = 4 };
         var embedding = new Cne(options).Fit(data);
         double accuracy = KnnClassification.LeaveOneOutAccuracy(embedding.Embedding, labels, 10);
-        Assert.True(accuracy >= 0.9, $"kNN accuracy {accuracy:F3} after a short parametric run; expected ≥ 0.9.");
+        Assert.True(accuracy >= 0.92, $"kNN accuracy {accuracy:F3} after a short parametric run; expected ≥ 0.92 (measured 0.947).");
         Assert.NotNull(embedding.Model);
         Assert.Equal(0.001, embedding.Options.EffectiveLearningRate);
     }

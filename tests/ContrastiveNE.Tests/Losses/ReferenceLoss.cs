@@ -3,7 +3,7 @@ using ContrastiveNE.Losses;
 namespace ContrastiveNE.Tests.Losses;
 
 /// <summary>
-/// A plain double-precision transcription of SPEC §2 (one head at a time, clamps as min/max), independent of the
+/// A plain double-precision transcription of docs/method.md §2 (one head at a time, clamps as min/max), independent of the
 /// kernel's rewrites, used as the reference for values and finite differences.
 /// </summary>
 internal sealed record ReferenceLoss(LossMode Mode, SimilarityMetric Metric, double Spec, double Eps, double Temperature,

@@ -70,7 +70,7 @@ public class OptimizerTests
     [Fact]
     public void AdamMovesRowsWithAZeroGradientThroughTheirMoments()
     {
-        // SPEC §1.5: dense Adam — a row absent from the batch (zero gradient) still moves while its moments decay.
+        // docs/method.md §1.5: dense Adam — a row absent from the batch (zero gradient) still moves while its moments decay.
         var p = Make([0f, 0f], [1f, 0f]);
         var opt = new ParameterOptimizer(OptimizerKind.Adam, 0f, 0f, 1);
         opt.Step(0, p, 0.1f, null, 1);
