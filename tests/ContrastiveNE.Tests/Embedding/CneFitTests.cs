@@ -189,6 +189,33 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
     }
 
     [Fact]
+    public void FitOnDataAndAUsersGraphTrainsTheTableAndTheNetworkOnThatGraph()
+    {
+        // A directed graph with self-loops, used as given: each point's first neighbour and itself.
+        int n = digits.Data.Rows;
+        var heads = new int[2 * n];
+        var tails = new int[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            heads[2 * i] = heads[2 * i + 1] = i;
+            tails[2 * i] = digits.Graph.Neighbors(i)[0];
+            tails[2 * i + 1] = i;
+        }
+        var graph = NeighborGraph.FromEdges(n, heads, tails);
+        Assert.Equal(2 * n, graph.EdgeCount);
+        var o = new CneOptions { Epochs = 2, BatchSize = 1024, K = 5000 }; // K is not used with a graph
+        var table = new Cne(o).Fit(digits.Data, graph);
+        Assert.Equal(2 * n, table.Graph.DirectedEdges);
+        Assert.All(table.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+        var network = new Cne(o with { Parametric = true }).Fit(digits.Data, graph);
+        Assert.Equal(2 * n, network.Graph.DirectedEdges);
+        Assert.NotNull(network.Model);
+        Assert.All(network.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+        var e = Assert.Throws<ArgumentException>(() => new Cne(o).Fit(digits.Data.Slice(0, 100), graph));
+        Assert.Equal("graph", e.ParamName);
+    }
+
+    [Fact]
     public void FullBatchNegativesTrain()
     {
         var r = new Cne(new CneOptions { NegativeSamples = -1, BatchSize = 256, Epochs = 1, EarlyExaggeration = false }).Fit(digits.Graph, digits.Pca);
