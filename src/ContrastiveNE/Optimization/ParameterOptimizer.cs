@@ -7,7 +7,8 @@ namespace ContrastiveNE.Optimization;
 /// <summary>
 /// Clips and applies gradients to a fixed list of parameters with SGD (momentum, weight decay) or Adam, as PyTorch's
 /// optimisers do on dense gradients, then zeroes the gradients for the next batch. State (momentum buffers, Adam's
-/// moments and step count) lives here; a new instance starts fresh, as the reference does for every fit phase.
+/// moments and step count) lives here for a whole fit, early exaggeration included; a new instance starts fresh,
+/// as the reference does for every fit (docs/method.md §3.2).
 /// </summary>
 internal sealed class ParameterOptimizer
 {
