@@ -22,20 +22,20 @@ unpack() {
   work="${TMPDIR:-/tmp}/cne-gpu"
   rm -rf "$work" && mkdir -p "$work"
   tar -xJf "$archive" -C "$work"
-  export CNE_SHARED="$work/shared"
+  export CNE_DATA="$work/shared/data"
   bench="$work/bench/ContrastiveNE.Bench"
 }
 
 case "$mode" in
   pack)
-    shared="${CNE_SHARED:-$root/../shared}"
+    data="${CNE_DATA:-$root/../shared/data}"
     stage="$(mktemp -d)"
     trap 'rm -rf "$stage"' EXIT
     dotnet publish "$root/bench/ContrastiveNE.Bench/ContrastiveNE.Bench.csproj" -c Release -r linux-x64 --self-contained \
       -p:PublishTrimmed=true -p:SuppressTrimAnalysisWarnings=true -p:TreatWarningsAsErrors=false \
       -p:DebugType=none -p:GenerateDocumentationFile=false -o "$stage/bench" >&2
     mkdir -p "$stage/shared/data"
-    cp "$shared"/data/fashion-mnist-images.npy "$shared"/data/fashion-mnist-labels.npy "$stage/shared/data/"
+    cp "$data"/fashion-mnist-images.npy "$data"/fashion-mnist-labels.npy "$stage/shared/data/"
     mkdir -p "$out"
     tar -C "$stage" -cf - bench shared | xz -T0 -6 > "$archive"
     cp "$root/scripts/gpu-check.sh" "$out/"

@@ -20,13 +20,16 @@ public sealed class BenchArgs
     /// <summary>Where to write the scenario's result as .npy, if anywhere.</summary>
     public string? Out { get; private set; }
 
+    /// <summary>Folder holding the full data sets (<c>--data DIR</c>); null: <c>CNE_DATA</c>, then <c>../shared/data</c> (see <see cref="BenchData"/>).</summary>
+    public string? DataDirectory { get; private set; }
+
     /// <summary>Device name for scenarios that support a GPU (cpu, gpu, auto).</summary>
     public string Device { get; private set; } = "cpu";
 
     /// <summary>Other <c>--key value</c> pairs, for scenario-specific settings.</summary>
     public Dictionary<string, string> Extra { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Parses <c>--n N --threads T --epochs E --seed S --out PATH --device D --key value …</c>.</summary>
+    /// <summary>Parses <c>--n N --threads T --epochs E --seed S --out PATH --device D --data DIR --key value …</c>.</summary>
     public static BenchArgs Parse(ReadOnlySpan<string> args)
     {
         var result = new BenchArgs();
@@ -44,6 +47,7 @@ public sealed class BenchArgs
                 case "--seed": result.Seed = ParseInt(key, value); break;
                 case "--out": result.Out = value; break;
                 case "--device": result.Device = value; break;
+                case "--data": result.DataDirectory = value; break;
                 default: result.Extra[key[2..]] = value; break;
             }
         }

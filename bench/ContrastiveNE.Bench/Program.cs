@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ContrastiveNE.Bench;
 
-// ContrastiveNE.Bench <scenario> [--n N] [--threads T] [--epochs E] [--seed S] [--out PATH] [--device D] [--key value …]
+// ContrastiveNE.Bench <scenario> [--n N] [--threads T] [--epochs E] [--seed S] [--out PATH] [--device D] [--data DIR] [--key value …]
 // Prints one JSON object per line; errors go to standard error with exit code 1 (2 for usage errors).
 var scenarios = typeof(IScenario).Assembly.GetTypes()
     .Where(t => typeof(IScenario).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
@@ -11,7 +11,8 @@ var scenarios = typeof(IScenario).Assembly.GetTypes()
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: ContrastiveNE.Bench <scenario> [--n N] [--threads T] [--epochs E] [--seed S] [--out PATH] [--device cpu|gpu]");
+    Console.Error.WriteLine("usage: ContrastiveNE.Bench <scenario> [--n N] [--threads T] [--epochs E] [--seed S] [--out PATH] [--device cpu|gpu] [--data DIR]");
+    Console.Error.WriteLine("  --data DIR: the folder holding the full data sets (default: $CNE_DATA, then ../shared/data beside the repository)");
     foreach (var s in scenarios.Values) Console.Error.WriteLine($"  {s.Name,-18} {s.Description}");
     return args.Length == 0 ? 2 : 0;
 }

@@ -10,7 +10,7 @@ namespace ContrastiveNE.Examples.SimClr;
 /// </summary>
 public sealed record SimClrSettings
 {
-    /// <summary>Folder holding the Fashion-MNIST files; null searches for the shared data folder.</summary>
+    /// <summary>Folder holding the Fashion-MNIST files; null searches as <see cref="FashionMnist.Locate"/> does.</summary>
     public string? DataDirectory { get; init; }
 
     /// <summary>Training rows: the first n rows of the file, ≥ 11 (default 2,000).</summary>

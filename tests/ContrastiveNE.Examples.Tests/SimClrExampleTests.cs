@@ -1,6 +1,7 @@
 using ContrastiveNE.Data;
 using ContrastiveNE.Examples.SimClr;
 using ContrastiveNE.Losses;
+using ContrastiveNE.Tests.Support;
 
 namespace ContrastiveNE.Examples.Tests;
 
@@ -139,7 +140,7 @@ public class SimClrExampleTests(Xunit.Abstractions.ITestOutputHelper testOutput)
         Assert.Equal("settings", e.ParamName);
     }
 
-    private static readonly Lazy<FashionMnist> Data = new(() => FashionMnist.Load());
+    private static readonly Lazy<FashionMnist> Data = new(() => FashionMnist.Load(TestFiles.FashionImages, TestFiles.FashionLabels));
 
     /// <summary>Total variance of the rows scaled to unit length: 1 − |mean unit row|², computed in double.</summary>
     private static double UnitRowSpread(Matrix m)

@@ -31,8 +31,8 @@ public abstract class NonParametricScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var all = NpyFile.ReadMatrix(SharedPaths.Get("data", "fashion-mnist-images.npy"));
-        var allLabels = NpyFile.ReadLabels(SharedPaths.Get("data", "fashion-mnist-labels.npy"));
+        var all = NpyFile.ReadMatrix(BenchData.File(args, "fashion-mnist-images.npy"));
+        var allLabels = NpyFile.ReadLabels(BenchData.File(args, "fashion-mnist-labels.npy"));
         int n = Math.Min(args.N ?? 70_000, all.Rows);
         var data = all.Slice(0, n);
         var labels = allLabels.AsSpan(0, n).ToArray();

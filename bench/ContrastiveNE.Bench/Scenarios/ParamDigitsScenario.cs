@@ -20,8 +20,8 @@ public sealed class ParamDigitsScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var data = NpyFile.ReadMatrix(SharedPaths.Get("data", "digits-images.npy"));
-        var labels = NpyFile.ReadLabels(SharedPaths.Get("data", "digits-labels.npy"));
+        var data = NpyFile.ReadMatrix(BenchData.File(args, "digits-images.npy"));
+        var labels = NpyFile.ReadLabels(BenchData.File(args, "digits-labels.npy"));
         result.N = data.Rows;
         var options = ParametricRun.Options(args, LossMode.InfoNce, defaultEpochs: 200);
         var embedding = ParametricRun.Fit(data, options, result);

@@ -21,7 +21,7 @@ public sealed class ParamNceScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var all = NpyFile.ReadMatrix(SharedPaths.Get("data", "fashion-mnist-images.npy"));
+        var all = NpyFile.ReadMatrix(BenchData.File(args, "fashion-mnist-images.npy"));
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;
@@ -30,7 +30,7 @@ public sealed class ParamNceScenario : IScenario
         if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);
         if (options.Epochs >= 25)
         {
-            var labels = NpyFile.ReadLabels(SharedPaths.Get("data", "fashion-mnist-labels.npy"))[..n];
+            var labels = NpyFile.ReadLabels(BenchData.File(args, "fashion-mnist-labels.npy"))[..n];
             var quality = result.Phase("quality", () => EmbeddingQuality.Evaluate(data, embedding.Embedding, labels, new QualityOptions { Threads = args.Threads }));
             result.Set("knn_recall", quality.RecallAtK);
             result.Set("knn_accuracy", quality.KnnAccuracy ?? double.NaN);

@@ -24,7 +24,7 @@ public sealed class ParamStepScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var all = NpyFile.ReadMatrix(SharedPaths.Get("data", "fashion-mnist-images.npy"));
+        var all = NpyFile.ReadMatrix(BenchData.File(args, "fashion-mnist-images.npy"));
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);
         result.N = n;

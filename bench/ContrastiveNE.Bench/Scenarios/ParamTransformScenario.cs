@@ -21,8 +21,8 @@ public sealed class ParamTransformScenario : IScenario
     /// <inheritdoc/>
     public void Run(BenchArgs args, BenchResult result)
     {
-        var all = NpyFile.ReadMatrix(SharedPaths.Get("data", "fashion-mnist-images.npy"));
-        var labels = NpyFile.ReadLabels(SharedPaths.Get("data", "fashion-mnist-labels.npy"));
+        var all = NpyFile.ReadMatrix(BenchData.File(args, "fashion-mnist-images.npy"));
+        var labels = NpyFile.ReadLabels(BenchData.File(args, "fashion-mnist-labels.npy"));
         int testRows = Math.Min(args.GetInt("test", 10_000), all.Rows - 2);
         int n = Math.Min(args.N ?? all.Rows - testRows, all.Rows - testRows);
         var train = all.Slice(0, n);

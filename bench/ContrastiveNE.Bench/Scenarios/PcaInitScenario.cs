@@ -16,7 +16,7 @@ public sealed class PcaInitScenario : IScenario
     public void Run(BenchArgs args, BenchResult result)
     {
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var all = result.Phase("load", () => NpyFile.ReadMatrix(SharedPaths.Get("data", "fashion-mnist-images.npy")));
+        var all = result.Phase("load", () => NpyFile.ReadMatrix(BenchData.File(args, "fashion-mnist-images.npy")));
         result.Set("load_cpu_seconds", (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         int n = Math.Min(args.N ?? all.Rows, all.Rows);
         var data = n == all.Rows ? all : all.Slice(0, n);

@@ -55,7 +55,7 @@ public sealed class SimClrScenario : IScenario
             Threads = args.Threads,
         };
         result.N = settings.TrainRows;
-        string folder = Path.GetDirectoryName(SharedPaths.Get("data", FashionMnist.ImagesFile))!;
+        string folder = Path.GetDirectoryName(BenchData.File(args, FashionMnist.ImagesFile))!;
         var data = result.Phase("load", () => FashionMnist.Load(folder));
         var report = result.Phase("run", () => SimClrExample.Run(settings, Console.Error, data));
         result.AddPhase("train", report.SecondsPerEpoch * settings.Epochs);

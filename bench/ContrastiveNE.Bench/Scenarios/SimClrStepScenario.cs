@@ -40,7 +40,7 @@ public sealed class SimClrStepScenario : IScenario
         settings.Validate();
         int batches = args.GetInt("batches", 20), warmup = 3;
         result.N = settings.TrainRows;
-        string folder = Path.GetDirectoryName(SharedPaths.Get("data", FashionMnist.ImagesFile))!;
+        string folder = Path.GetDirectoryName(BenchData.File(args, FashionMnist.ImagesFile))!;
         var data = result.Phase("load", () => FashionMnist.Load(folder));
         var train = data.Images.Slice(0, settings.TrainRows);
         var encoder = settings.CreateEncoder();

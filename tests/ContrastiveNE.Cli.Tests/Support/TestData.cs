@@ -8,10 +8,10 @@ namespace ContrastiveNE.Cli.Tests.Support;
 public static class TestData
 {
     /// <summary>The 1797 × 64 digits images.</summary>
-    public static string DigitsImages => SharedData.Path("data", "digits-images.npy");
+    public static string DigitsImages => TestFiles.DigitsImages;
 
     /// <summary>The 1797 digit labels.</summary>
-    public static string DigitsLabels => SharedData.Path("data", "digits-labels.npy");
+    public static string DigitsLabels => TestFiles.DigitsLabels;
 
     /// <summary>The first <paramref name="rows"/> digits rows written as .csv (with a header and a label column named "digit").</summary>
     public static string WriteDigitsCsv(TempDir dir, int rows, string name = "digits.csv")

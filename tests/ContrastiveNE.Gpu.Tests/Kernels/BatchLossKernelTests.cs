@@ -10,7 +10,7 @@ public class BatchLossKernelTests
 {
     private static readonly Lazy<JsonElement[]> Cases = new(() =>
     {
-        using var stream = File.OpenRead(SharedData.Path("golden", "batch-losses.json"));
+        using var stream = File.OpenRead(TestFiles.GoldenBatchLosses);
         var doc = JsonDocument.Parse(stream);
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToArray();
     });

@@ -11,7 +11,7 @@ public class GpuNearestNeighborsTests
     [Fact]
     public void MatchesTheCpuExactSearchOnDigitsInSeveralBlocks()
     {
-        var data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, 40);
+        var data = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(0, 40);
         var expected = NearestNeighbors.Exact(data, 5);
         // 4·40·16 bytes: blocks of 16 queries, the last one partial.
         var actual = GpuNearestNeighbors.Exact(CpuAccelerator.Kernels, data, 5, blockBytes: 4L * 40 * 16);

@@ -21,8 +21,8 @@ public class GpuTrainingTests
     private static readonly Lazy<(NeighborGraph Graph, int[] Labels, int N)> Digits = new(() =>
     {
         const int n = 300;
-        var images = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, n);
-        int[] labels = NpyFile.ReadLabels(SharedData.Path("data", "digits-labels.npy"))[..n];
+        var images = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(0, n);
+        int[] labels = NpyFile.ReadLabels(TestFiles.DigitsLabels)[..n];
         return (NearestNeighbors.Exact(images, 15).ToGraph(), labels, n);
     });
 
@@ -68,7 +68,7 @@ public class GpuTrainingTests
     public void OrderFreeFullBatchTrainingMatchesTheCpuEngine(bool parametric, LossMode loss, OptimizerKind optimizer)
     {
         DeviceBackends.Register(CpuBackend);
-        var data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, 30);
+        var data = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(0, 30);
         var options = new CneOptions
         {
             Loss = loss, Optimizer = optimizer, Epochs = 3, BatchSize = 10_000, NegativeSamples = -1, K = 4, Seed = 5,

@@ -207,8 +207,8 @@ public sealed class NpyFileTests : IDisposable
     [Fact]
     public void Shared_digits_files_load_with_the_right_shape()
     {
-        var images = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy"));
-        var labels = NpyFile.ReadLabels(SharedData.Path("data", "digits-labels.npy"));
+        var images = NpyFile.ReadMatrix(TestFiles.DigitsImages);
+        var labels = NpyFile.ReadLabels(TestFiles.DigitsLabels);
         Assert.Equal((1797, 64), (images.Rows, images.Columns));
         Assert.Equal(1797, labels.Length);
         Assert.Equal(Enumerable.Range(0, 10), labels.Distinct().Order());

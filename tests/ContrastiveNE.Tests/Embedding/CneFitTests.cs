@@ -12,8 +12,8 @@ public sealed class DigitsFixture
 {
     public DigitsFixture()
     {
-        Data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy"));
-        Labels = NpyFile.ReadLabels(SharedData.Path("data", "digits-labels.npy"));
+        Data = NpyFile.ReadMatrix(TestFiles.DigitsImages);
+        Labels = NpyFile.ReadLabels(TestFiles.DigitsLabels);
         Graph = NearestNeighbors.Search(Data, 15, KnnMethod.Auto, DistanceMetric.Euclidean, 0, 2).ToGraph();
         Pca = new Cne().CreateInitialization(Data);
     }

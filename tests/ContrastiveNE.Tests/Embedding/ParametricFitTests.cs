@@ -13,7 +13,7 @@ namespace ContrastiveNE.Tests.Embedding;
 public class ParametricFitTests
 {
     private static readonly Lazy<(Matrix Data, int[] Labels)> Digits = new(() =>
-        (NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")), NpyFile.ReadLabels(SharedData.Path("data", "digits-labels.npy"))));
+        (NpyFile.ReadMatrix(TestFiles.DigitsImages), NpyFile.ReadLabels(TestFiles.DigitsLabels)));
 
     /// <summary>A small parametric run on the first <paramref name="rows"/> digits.</summary>
     private static CneOptions SmallRun(int threads, int epochs = 3) => new()

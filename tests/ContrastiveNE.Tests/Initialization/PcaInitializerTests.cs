@@ -32,7 +32,7 @@ public sealed class PcaInitializerTests
     [Fact]
     public void Digits_initialisation_is_thread_independent_and_sign_stable()
     {
-        var digits = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy"));
+        var digits = NpyFile.ReadMatrix(TestFiles.DigitsImages);
         var one = PcaInitializer.Initialize(digits, 2, threads: 1);
         var two = PcaInitializer.Initialize(digits, 2, threads: 2);
         Assert.Equal(one.Data, two.Data);

@@ -4,7 +4,7 @@ using ContrastiveNE.Tests.Support;
 
 namespace ContrastiveNE.Tests.Losses;
 
-/// <summary>One case of ../shared/golden/batch-losses.json, converted to the library's types.</summary>
+/// <summary>One case of tests/data/golden/batch-losses.json, converted to the library's types.</summary>
 internal sealed class GoldenCase
 {
     public required string Name { get; init; }
@@ -37,7 +37,7 @@ internal sealed class GoldenCase
 
     private static IReadOnlyList<GoldenCase> Load()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(SharedData.Path("golden", "batch-losses.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestFiles.GoldenBatchLosses));
         var list = new List<GoldenCase>();
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {

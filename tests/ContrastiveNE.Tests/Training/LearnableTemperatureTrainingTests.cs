@@ -18,7 +18,7 @@ public class LearnableTemperatureTrainingTests
     {
         // 256 digits through a small MLP on pairs of noisy, shifted views: the trainer must step log τ (Adam at the
         // fixed scalar rate 0.001 moves it by about 0.001 per batch while its gradient keeps one sign) and the loss must fall.
-        var raw = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy"));
+        var raw = NpyFile.ReadMatrix(TestFiles.DigitsImages);
         var images = raw.Slice(0, 256);
         for (int i = 0; i < images.Data.Length; i++) images.Data[i] /= 16f;
         var shape = new ImageShape(1, 8, 8);

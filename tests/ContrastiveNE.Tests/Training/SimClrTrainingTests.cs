@@ -16,7 +16,7 @@ public class SimClrTrainingTests
     {
         // 384 digits (8 × 8, values 0 … 16 scaled to [0, 1]) through a small encoder: a few epochs of SimCLR must
         // lower the InfoNCE loss below its value at the start (6 % with these settings; the augmentations keep it noisy).
-        var raw = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy"));
+        var raw = NpyFile.ReadMatrix(TestFiles.DigitsImages);
         var images = raw.Slice(0, 384);
         for (int i = 0; i < images.Data.Length; i++) images.Data[i] /= 16f;
         var shape = new ImageShape(1, 8, 8);
