@@ -1,0 +1,1 @@
+namespace ContrastiveNE.Formats; internal static class Placeholder { }
