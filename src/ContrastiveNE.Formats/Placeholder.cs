@@ -1,1 +1,0 @@
-namespace ContrastiveNE.Formats; internal static class Placeholder { }
