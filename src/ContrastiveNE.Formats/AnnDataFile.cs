@@ -111,7 +111,7 @@ public static class AnnDataFile
             string column = options.LabelColumnName;
             var (codes, categories) = Categorical(labels, options.LabelNames);
             var categorical = Group("categorical", "0.2.0");
-            categorical.Attributes["ordered"] = false;
+            categorical.Attributes["ordered"] = H5Bool.FALSE; // h5py (and so anndata) reads this enum as a numpy bool
             categorical["categories"] = StringArray(categories);
             categorical["codes"] = Array(codes, [(ulong)n]);
             obs[column] = categorical;
@@ -143,7 +143,14 @@ public static class AnnDataFile
             // PureHDF needs a seekable, readable stream; the atomic writer's file stream is write-only, so the file is
             // built in memory (it holds only the embedding and the names) and copied.
             using var memory = new MemoryStream();
-            file.Write(memory);
+            try
+            {
+                file.Write(memory);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new IOException($"{path}: the HDF5 library could not encode the AnnData file: {(e.InnerException ?? e).Message}", e);
+            }
             memory.Position = 0;
             memory.CopyTo(stream);
         });
@@ -401,3 +408,15 @@ public static class AnnDataFile
         return dataset;
     }
 }
+
+/// <summary>The HDF5 enum h5py uses for booleans (members FALSE = 0 and TRUE = 1), which it reads back as <c>numpy.bool_</c>.</summary>
+#pragma warning disable CA1707 // the member names are h5py's
+internal enum H5Bool : byte
+{
+    /// <summary>False.</summary>
+    FALSE = 0,
+
+    /// <summary>True.</summary>
+    TRUE = 1,
+}
+#pragma warning restore CA1707

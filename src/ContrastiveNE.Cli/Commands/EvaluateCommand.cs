@@ -16,6 +16,7 @@ internal static class EvaluateCommand
         var data = CliOptions.InputArgument("DATA", "The high-dimensional data", DataFiles.MatrixInputExtensions);
         var embedding = CliOptions.InputArgument("EMBEDDING", "Its embedding, same rows in the same order", DataFiles.MatrixInputExtensions);
         var labels = new LabelOptions(withColumn: true, withNames: false);
+        var dataInput = new DataInputOptions();
         var sample = CliOptions.Int("--sample", Defaults.SampleSize, "Points sampled for recall and accuracy.", min: 1);
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
@@ -25,11 +26,14 @@ internal static class EvaluateCommand
             data, embedding, sample, seed, threads, quiet,
         };
         labels.AddTo(command);
+        dataInput.AddTo(command);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string dataPath = parsed.GetValue(data)!, embeddingPath = parsed.GetValue(embedding)!;
-            var (x, fromData) = progress.Time("read", () => DataFiles.ReadData(dataPath, labels.Column(parsed)));
+            // --key, --obsm and --layer choose the data's matrix; the embedding file is read whole.
+            var read = progress.Time("read", () => DataFiles.Read(dataPath, dataInput.Selection(parsed, labels.Column(parsed))));
+            var (x, fromData) = (read.Data, read.Labels);
             var y = progress.Time("read", () => DataFiles.ReadMatrix(embeddingPath));
             if (x.Rows != y.Rows)
                 throw new InvalidDataException($"{embeddingPath}: {y.Rows} rows, but {dataPath} has {x.Rows}; the embedding needs one row per data point.");
