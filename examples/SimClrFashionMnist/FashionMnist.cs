@@ -43,10 +43,10 @@ public sealed class FashionMnist
         foreach (string path in new[] { imagesPath, labelsPath })
             if (!File.Exists(path))
                 throw new FileNotFoundException($"Fashion-MNIST file '{path}' is missing; pass the folder holding {ImagesFile} and {LabelsFile} with --data.", path);
-        var images = NpyFile.ReadMatrix(imagesPath);
+        var images = DataFormats.Read(imagesPath).Data;
         if (images.Columns != Shape.Size)
             throw new InvalidDataException($"'{imagesPath}' has {images.Columns} columns; 28 × 28 images need {Shape.Size}.");
-        var labels = NpyFile.ReadLabels(labelsPath);
+        var labels = DataFormats.ReadLabels(labelsPath);
         if (labels.Length != images.Rows)
             throw new InvalidDataException($"'{labelsPath}' holds {labels.Length} labels for {images.Rows} images in '{imagesPath}'.");
         var data = images.Data;
