@@ -58,13 +58,16 @@ public static class AnnDataFile
                 what = "X";
             }
             string name = $"{path}[{what}]";
-            var matrix = ReadMatrix(source, name);
-            DataChecks.EnsureFinite(matrix, name);
-            string[]? rowNames = ReadObsNames(file, matrix.Rows, path);
+            // The labels first: a wrong --label-column is found before a large matrix is decoded.
+            int cells = ObsCount(file, source);
             int[]? labels = null;
             IReadOnlyList<string>? labelNames = null;
             if (options.LabelColumn is { } column)
-                (labels, labelNames) = ReadLabels(file, column, matrix.Rows, path);
+                (labels, labelNames) = ReadLabels(file, column, cells, path);
+            var matrix = ReadMatrix(source, name);
+            if (matrix.Rows != cells) throw DataError.Create(name, $"holds {matrix.Rows} rows, but obs has {cells} cells.");
+            DataChecks.EnsureFinite(matrix, name);
+            string[]? rowNames = ReadObsNames(file, matrix.Rows, path);
             return new LoadedData(matrix, labels, labelNames, rowNames: rowNames);
         });
     }
@@ -299,6 +302,20 @@ public static class AnnDataFile
 
     private static string? Attribute(IH5Object obj, string attribute)
         => obj.AttributeExists(attribute) ? obj.Attribute(attribute).Read<string>() : null;
+
+    /// <summary>The number of cells: the length of the obs index, else the first dimension of the chosen matrix.</summary>
+    private static int ObsCount(IH5Group file, IH5Object source)
+    {
+        if (file.LinkExists("obs") && file.Get("obs") is IH5Group obs)
+        {
+            string indexName = Attribute(obs, "_index") ?? "_index";
+            if (obs.LinkExists(indexName) && obs.Get(indexName) is IH5Dataset index && index.Space.Dimensions.Length == 1)
+                return (int)index.Space.Dimensions[0];
+        }
+        if (source is IH5Dataset dataset && dataset.Space.Dimensions.Length > 0) return (int)dataset.Space.Dimensions[0];
+        if (source is IH5Group group && group.AttributeExists("shape")) return (int)group.Attribute("shape").Read<long[]>()[0];
+        return 0;
+    }
 
     private static string[]? ReadObsNames(IH5Group file, int rows, string path)
     {

@@ -68,6 +68,19 @@ public sealed class AnnDataFileTests : IDisposable
     }
 
     [Fact]
+    public void Wrong_types_name_the_entry()
+    {
+        string path = Fixtures.Path("cells-bad.h5ad");
+        var frame = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path, new() { Obsm = "meta" }));
+        Assert.StartsWith($"{path}[obsm['meta']]: is encoded as 'dataframe', not an array or a CSR/CSC sparse matrix.", frame.Message);
+        var floats = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path, new() { Obsm = "X_pca", LabelColumn = LabelColumn.ByName("size") }));
+        Assert.Contains("[obs['size']]: holds FloatingPoint values; labels need a categorical, string or integer column.", floats.Message);
+        string written = _dir.File("no-x.h5ad");
+        AnnDataFile.Write(written, new Matrix(2, 2, [1, 2, 3, 4]));
+        Assert.EndsWith("the file has no X; read an obsm entry (X_cne) or a layer (none).", Assert.Throws<InvalidDataException>(() => DataFormats.Read(written)).Message);
+    }
+
+    [Fact]
     public void Truncated_empty_and_foreign_files_are_one_clear_error()
     {
         byte[] good = File.ReadAllBytes(Fixtures.Path("cells-dense.h5ad"));

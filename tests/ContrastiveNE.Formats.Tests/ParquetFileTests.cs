@@ -68,6 +68,9 @@ public sealed class ParquetFileTests : IDisposable
         Assert.StartsWith($"{nan}, row 4, column 1:", Assert.Throws<InvalidDataException>(() => DataFormats.Read(nan)).Message);
         var missing = Assert.Throws<ArgumentException>(() => DataFormats.Read(nan, new() { LabelColumn = LabelColumn.ByName("cell_type") }));
         Assert.Contains("no column 'cell_type'; it holds a, b, kind, c, klass", missing.Message);
+        string plain = WriteFixture("plain.parquet", 6);
+        var fraction = Assert.Throws<InvalidDataException>(() => DataFormats.Read(plain, new() { LabelColumn = LabelColumn.ByName("a") }));
+        Assert.StartsWith($"{plain}, row 1: the label 1.5 in column 'a' is not an integer.", fraction.Message);
     }
 
     [Fact]

@@ -57,6 +57,8 @@ np.save(out("cells-celltype-codes.npy"), obs["cell_type"].cat.codes.to_numpy().a
 bad = anndata.AnnData(X=sp.csr_matrix(counts), obs=obs, var=var)
 bad.obsm["X_pca"] = pca.astype(np.float32)
 bad.obsm["X_pca"][7, 3] = np.nan
+bad.obsm["meta"] = pd.DataFrame({"depth": np.arange(n, dtype=np.float64)}, index=obs.index)  # not an array
+bad.obs["size"] = rng.normal(size=n)  # a float column: not labels
 bad.write_h5ad(out("cells-bad.h5ad"))
 with h5py.File(out("cells-bad.h5ad"), "r+") as f:
     indices = f["X/indices"][...]
