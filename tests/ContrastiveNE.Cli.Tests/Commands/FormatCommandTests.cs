@@ -26,6 +26,9 @@ public sealed class FormatCommandTests
         Assert.Equal(["B cell", "T cell", "monocyte"], back.LabelNames!);
         Assert.True(PngCheck.Load(png).Width > 100);
         Assert.Equal(["map.png", "out.h5ad"], dir.FileNames().Order());
+        var evaluate = CliRunner.Run("evaluate", Cells, output, "--obsm", "X_pca", "--label-column", "cell_type", "--quiet");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Contains("knn_accuracy", evaluate.Out);
     }
 
     [Fact]
