@@ -12,25 +12,3 @@ public static class FormatsPackage
         DataFormats.Register(new ParquetFormat());
     }
 }
-
-/// <summary>AnnData <c>.h5ad</c> through <see cref="AnnDataFile"/>.</summary>
-internal sealed class AnnDataFormat : IDataFormat
-{
-    public string Name => "AnnData .h5ad";
-    public IReadOnlyList<string> Suffixes { get; } = [".h5ad"];
-    public bool CanRead => true;
-    public bool CanWrite => true;
-    public LoadedData Read(string path, DataReadOptions options) => AnnDataFile.Read(path, options);
-    public void Write(string path, Matrix matrix, DataWriteOptions options) => AnnDataFile.Write(path, matrix, options);
-}
-
-/// <summary>Apache Parquet through <see cref="ParquetFile"/>.</summary>
-internal sealed class ParquetFormat : IDataFormat
-{
-    public string Name => "Parquet";
-    public IReadOnlyList<string> Suffixes { get; } = [".parquet"];
-    public bool CanRead => true;
-    public bool CanWrite => true;
-    public LoadedData Read(string path, DataReadOptions options) => ParquetFile.Read(path, options);
-    public void Write(string path, Matrix matrix, DataWriteOptions options) => ParquetFile.Write(path, matrix, options);
-}

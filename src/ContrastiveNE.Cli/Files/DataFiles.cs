@@ -74,7 +74,7 @@ internal static class DataFiles
     public static LabelSet ReadLabels(string path)
     {
         EnsureExists(path);
-        if (DataFormats.Find(path) is { Name: "NumPy .npy" or "NumPy .npz" or "IDX" })
+        if (DataFormats.IsLabelArray(path))
             return LabelSet.FromNumbers(DataFormats.ReadLabels(path).Select(v => (double)v).ToArray());
         var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         if (lines.Count == 0)
@@ -134,9 +134,3 @@ internal static class DataFiles
 
     private static bool IsNumber(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }
-
-/// <summary>What to read from a data file: a .npz key, an AnnData obsm entry or layer, and a label column (each optional).</summary>
-internal sealed record DataSelection(string? Key, string? Obsm, string? Layer, string? LabelColumn);
-
-/// <summary>A data file as read: the matrix, its labels (if a label column was chosen) and everything the reader found.</summary>
-internal sealed record DataInput(Matrix Data, LabelSet? Labels, LoadedData Loaded);

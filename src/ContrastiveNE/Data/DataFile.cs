@@ -20,7 +20,7 @@ public static class DataFile
         }
         catch (ArgumentException e) when (e.ParamName == nameof(DataReadOptions.LabelColumn))
         {
-            throw new ArgumentException($"A label column applies to files with columns; {e.Message} (pass the labels as their own file).", nameof(labelColumn));
+            throw new ArgumentException($"A label column applies to files with columns; '{path}' has none (pass the labels as their own file).", nameof(labelColumn));
         }
     }
 

@@ -116,6 +116,10 @@ public static class DataFormats
         };
     }
 
+    /// <summary>Whether <paramref name="path"/> names an array format whose labels <see cref="ReadLabels"/> reads as numbers (.npy, .npz, IDX).</summary>
+    /// <param name="path">A file name or path.</param>
+    public static bool IsLabelArray(string path) => Find(path) is NpyFormat or NpzFormat or IdxFormat;
+
     private static string Unsupported(string path, string verb, IReadOnlyList<string> suffixes)
     {
         foreach (var (suffix, package) in Optional)
