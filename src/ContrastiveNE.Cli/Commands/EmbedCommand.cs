@@ -37,6 +37,12 @@ internal static class EmbedCommand
         });
         var graphSymmetrize = CliOptions.Flag("--graph-symmetrize", "With --graph: make the graph symmetric, A = max(A, Aᵀ), as the kNN graph is.");
         var labels = new LabelOptions(withColumn: true, withNames: true);
+        var dataInput = new DataInputOptions();
+        var outputKey = new Option<string?>("--output-key")
+        {
+            Description = $"Name the embedding is stored under: the obsm key of a .h5ad output (default {Formats.AnnDataFile.DefaultKey}) or the array of a .npz output (default {NpzFile.DefaultKey}).",
+            HelpName = "NAME",
+        };
         var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
         var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnem.");
@@ -47,6 +53,8 @@ internal static class EmbedCommand
         command.Options.Add(graphFile);
         command.Options.Add(graphSymmetrize);
         labels.AddTo(command);
+        dataInput.AddTo(command);
+        command.Options.Add(outputKey);
         command.Options.Add(plot);
         command.Options.Add(evaluate);
         command.Options.Add(saveModel);
@@ -56,8 +64,12 @@ internal static class EmbedCommand
             var options = embed.Build(parsed);
             string? initValue = parsed.GetValue(init);
             string? initFile = initValue is null or "pca" ? null : initValue;
-            if (initFile is not null && !DataFiles.MatrixInputExtensions.Contains(Path.GetExtension(initFile).ToLowerInvariant()))
-                throw new CliUsageException($"--init: expected pca or a .npy/.csv/.tsv file, got '{initFile}'.");
+            if (initFile is not null && !CliOptions.HasSuffix(initFile, DataFiles.MatrixInputExtensions))
+                throw new CliUsageException($"--init: expected pca or a data file ({string.Join(", ", DataFiles.MatrixInputExtensions)}), got '{initFile}'.");
+            string outputPath = parsed.GetValue(output)!;
+            string? key = parsed.GetValue(outputKey);
+            if (key is not null && !CliOptions.HasSuffix(outputPath, [".h5ad", ".npz"]))
+                throw new CliUsageException($"--output-key: names the embedding inside a .h5ad or .npz output; '{outputPath}' is neither.");
             string? modelPath = parsed.GetValue(saveModel);
             if (modelPath is not null && !options.Parametric)
                 throw new CliUsageException("--save-model: only a parametric embedding has a model to save; add --parametric.");
@@ -70,7 +82,8 @@ internal static class EmbedCommand
 
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string inputPath = parsed.GetValue(input)!;
-            var (data, fromData) = progress.Time("read", () => DataFiles.ReadData(inputPath, labels.Column(parsed)));
+            var read = progress.Time("read", () => DataFiles.Read(inputPath, dataInput.Selection(parsed, labels.Column(parsed))));
+            var (data, fromData) = (read.Data, read.Labels);
             var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
             DataChecks.EnsureFinite(data, inputPath);
 
@@ -81,8 +94,14 @@ internal static class EmbedCommand
                 : FitTable(data, graph, options, inputPath, initFile, progress, context);
             var embedding = run.Embedding;
 
-            string outputPath = parsed.GetValue(output)!;
-            progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding));
+            // Formats with room for them (.h5ad, .parquet, .npz) also store the row names and the labels.
+            string? column = labels.Column(parsed);
+            var written = new DataWriteOptions
+            {
+                Key = key, RowNames = read.Loaded.RowNames, Labels = labelSet?.Codes, LabelNames = labelSet?.Names,
+                LabelColumnName = column is not null && !int.TryParse(column, out _) ? column : "label",
+            };
+            progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding, written));
             if (modelPath is not null) progress.Time("save-model", () => run.SaveModel!(modelPath));
             if (parsed.GetValue(plot) is { } png)
                 progress.Time("plot", () => DataFiles.WriteBytes(png,

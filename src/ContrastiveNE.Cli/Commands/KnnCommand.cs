@@ -12,23 +12,25 @@ internal static class KnnCommand
     public static Command Create(CliContext context)
     {
         var input = CliOptions.InputArgument("INPUT", "Data matrix, one point per row", DataFiles.MatrixInputExtensions);
-        var output = CliOptions.Output("Neighbour indices, n × k, 0-based", DataFiles.MatrixOutputExtensions);
+        var output = CliOptions.Output("Neighbour indices, n × k, 0-based", DataFiles.IntegerOutputExtensions);
         var k = CliOptions.Int("--k", 15, "Neighbours per point.", min: 1);
         var method = Choices.KnnOption();
         var metric = Choices.KnnMetricOption();
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
         var quiet = CliOptions.Quiet();
-        var labelColumn = new Option<string?>("--label-column") { Description = "Column of a .csv/.tsv input that holds labels (left out of the distances), by header name or 0-based index.", HelpName = "NAME|INDEX" };
+        var labelColumn = new Option<string?>("--label-column") { Description = "Column of a .csv/.tsv/.parquet input that holds labels (left out of the distances), by header name or 0-based index.", HelpName = "NAME|INDEX" };
+        var dataInput = new DataInputOptions();
         var command = new Command("knn", "Find the k nearest neighbours of every row (the point itself excluded) and write their indices.")
         {
             input, output, k, method.Option, metric.Option, seed, threads, labelColumn, quiet,
         };
+        dataInput.AddTo(command);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string inputPath = parsed.GetValue(input)!;
-            var data = progress.Time("read", () => DataFiles.ReadData(inputPath, parsed.GetValue(labelColumn)).Data);
+            var data = progress.Time("read", () => DataFiles.Read(inputPath, dataInput.Selection(parsed, parsed.GetValue(labelColumn))).Data);
             int kValue = parsed.GetValue(k);
             DataChecksCli.EnsureNeighbours(kValue, data.Rows, inputPath);
             var result = progress.Run("knn", phase => NearestNeighbors.Search(data, kValue, method.Get(parsed), metric.Get(parsed),

@@ -31,10 +31,12 @@ internal static class SpectrumCommand
         var outputDir = new Option<string?>("--output-dir") { Description = "Also write each embedding as spectrum-s<VALUE>.csv into this directory.", HelpName = "DIR" };
         var embed = new EmbedOptions(withParametric: false, withLossAndS: false);
         var labels = new LabelOptions(withColumn: true, withNames: true);
+        var dataInput = new DataInputOptions();
         var quiet = CliOptions.Quiet();
         var command = new Command("spectrum", "Embed INPUT at several points of the attraction–repulsion spectrum and draw them side by side.") { input, s, loss.Option, plot, outputDir };
         embed.AddTo(command);
         labels.AddTo(command);
+        dataInput.AddTo(command);
         command.Options.Add(quiet);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
@@ -42,7 +44,8 @@ internal static class SpectrumCommand
             var values = parsed.GetValue(s)!;
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string inputPath = parsed.GetValue(input)!;
-            var (data, fromData) = progress.Time("read", () => DataFiles.ReadData(inputPath, labels.Column(parsed)));
+            var read = progress.Time("read", () => DataFiles.Read(inputPath, dataInput.Selection(parsed, labels.Column(parsed))));
+            var (data, fromData) = (read.Data, read.Labels);
             var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
             if (baseOptions.Dimensions < 2)
                 throw new CliUsageException("--dim: the spectrum figure draws 2-D panels; use --dim 2 or more.");

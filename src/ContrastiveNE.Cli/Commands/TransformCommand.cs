@@ -17,18 +17,21 @@ internal static class TransformCommand
         var input = CliOptions.InputArgument("INPUT", "New data with the training data's columns", DataFiles.MatrixInputExtensions);
         var output = CliOptions.Output("The embedding of INPUT", DataFiles.MatrixOutputExtensions);
         var labels = new LabelOptions(withColumn: true, withNames: true);
+        var dataInput = new DataInputOptions();
         var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
         var threads = CliOptions.Threads();
         var quiet = CliOptions.Quiet();
         var command = new Command("transform", "Embed new data with a saved parametric model.") { model, input, output, plot, threads, quiet };
         labels.AddTo(command);
+        dataInput.AddTo(command);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string modelPath = parsed.GetValue(model)!, inputPath = parsed.GetValue(input)!;
             DataFiles.EnsureExists(modelPath);
             var network = progress.Time("load", () => CneModel.Load(modelPath, parsed.GetValue(threads)));
-            var (data, fromData) = progress.Time("read", () => DataFiles.ReadData(inputPath, labels.Column(parsed)));
+            var read = progress.Time("read", () => DataFiles.Read(inputPath, dataInput.Selection(parsed, labels.Column(parsed))));
+            var (data, fromData) = (read.Data, read.Labels);
             var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
             DataChecks.EnsureFinite(data, inputPath);
             if (data.Columns != network.InputDimension)

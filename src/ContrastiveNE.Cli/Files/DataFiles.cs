@@ -1,57 +1,81 @@
 using System.Globalization;
 using System.Text;
 using ContrastiveNE.Data;
+using ContrastiveNE.Formats;
 
 namespace ContrastiveNE.Cli.Files;
 
 /// <summary>
-/// Reads and writes the CLI's files by extension: <c>.npy</c> or delimited text (<c>.csv</c>, <c>.tsv</c>) for
-/// matrices, plus label files. Every write is atomic (temporary file, then rename), so an interrupted command never
-/// leaves a partial output behind.
+/// Reads and writes the CLI's files. Which format a name means is decided by the library's
+/// <see cref="DataFormats"/> (the core formats plus ContrastiveNE.Formats' .h5ad and .parquet), so the CLI keeps no
+/// list of its own. Every write is atomic (temporary file, then rename), so an interrupted command never leaves a
+/// partial output behind.
 /// </summary>
 internal static class DataFiles
 {
-    /// <summary>Extensions accepted for data and embedding inputs.</summary>
-    public static readonly string[] MatrixInputExtensions = [".npy", ".csv", ".tsv"];
+    /// <summary>Library option names (<see cref="ArgumentException.ParamName"/>) of <see cref="DataReadOptions"/> → CLI flags.</summary>
+    private static readonly Dictionary<string, string> FlagOf = new()
+    {
+        [nameof(DataReadOptions.Key)] = "--key", [nameof(DataReadOptions.Obsm)] = "--obsm",
+        [nameof(DataReadOptions.Layer)] = "--layer", [nameof(DataReadOptions.LabelColumn)] = "--label-column",
+    };
 
-    /// <summary>Extensions accepted for matrix outputs.</summary>
-    public static readonly string[] MatrixOutputExtensions = [".npy", ".csv"];
+    static DataFiles() => FormatsPackage.Register();
 
-    /// <summary>Extensions accepted for label files.</summary>
-    public static readonly string[] LabelExtensions = [".npy", ".csv", ".tsv", ".txt"];
+    /// <summary>File-name endings accepted for data and embedding inputs.</summary>
+    public static string[] MatrixInputExtensions => [.. DataFormats.ReadableSuffixes];
+
+    /// <summary>File-name endings accepted for embedding outputs.</summary>
+    public static string[] MatrixOutputExtensions => [.. DataFormats.WritableSuffixes];
+
+    /// <summary>Extensions accepted for integer tables (neighbour indices).</summary>
+    public static readonly string[] IntegerOutputExtensions = [".npy", ".csv"];
 
     /// <summary>
-    /// Reads a data matrix; from delimited text, <paramref name="labelColumn"/> (a header name or a 0-based index)
+    /// Reads a data matrix; from files with columns, <paramref name="labelColumn"/> (a name or a 0-based index)
     /// picks the column that holds labels.
     /// </summary>
     public static (Matrix Data, LabelSet? Labels) ReadData(string path, string? labelColumn)
     {
+        var input = Read(path, new DataSelection(null, null, null, labelColumn));
+        return (input.Data, input.Labels);
+    }
+
+    /// <summary>Reads the part of <paramref name="path"/> that <paramref name="selection"/> names, with its labels.</summary>
+    public static DataInput Read(string path, DataSelection selection)
+    {
         EnsureExists(path);
-        if (IsNpy(path))
+        LabelColumn? column = selection.LabelColumn is not { } text ? null
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) ? LabelColumn.ByIndex(index)
+            : LabelColumn.ByName(text);
+        var options = new DataReadOptions { Key = selection.Key, Obsm = selection.Obsm, Layer = selection.Layer, LabelColumn = column };
+        LoadedData loaded;
+        try
         {
-            if (labelColumn is not null)
-                throw new CliUsageException($"--label-column: '{path}' is a .npy file, which has no named columns; pass the labels with --labels FILE.");
-            return (NpyFile.ReadMatrix(path), null);
+            loaded = DataFormats.Read(path, options);
         }
-        LabelColumn? column = labelColumn is null ? null
-            : int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) ? LabelColumn.ByIndex(index)
-            : LabelColumn.ByName(labelColumn);
-        var content = DelimitedFile.Read(path, column);
-        LabelSet? labels = content.Labels is null ? null
-            : content.LabelNames is not null ? LabelSet.FromCodes(content.Labels, content.LabelNames)
-            : LabelSet.FromNumbers(content.Labels.Select(v => (double)v).ToArray());
-        return (content.Data, labels);
+        catch (ArgumentException e) when (e.ParamName is { } name && FlagOf.TryGetValue(name, out var flag))
+        {
+            string message = CneApp.CleanMessage(e);
+            if (name == nameof(DataReadOptions.LabelColumn) && message.Contains("has no use for", StringComparison.Ordinal))
+                message = $"'{path}' has no named columns; pass the labels with --labels FILE.";
+            throw new CliUsageException($"{flag}: {message}");
+        }
+        LabelSet? labels = loaded.Labels is null ? null
+            : loaded.LabelNames is not null ? LabelSet.FromCodes(loaded.Labels, loaded.LabelNames)
+            : LabelSet.FromNumbers(loaded.Labels.Select(v => (double)v).ToArray());
+        return new DataInput(loaded.Data, labels, loaded);
     }
 
     /// <summary>Reads a matrix (no labels).</summary>
     public static Matrix ReadMatrix(string path) => ReadData(path, null).Data;
 
-    /// <summary>Reads labels: a 1-D <c>.npy</c> array, or text with one label per line (an optional header line).</summary>
+    /// <summary>Reads labels: a 1-D <c>.npy</c>/<c>.npz</c>/IDX array, or text with one label per line (an optional header line).</summary>
     public static LabelSet ReadLabels(string path)
     {
         EnsureExists(path);
-        if (IsNpy(path))
-            return LabelSet.FromNumbers(NpyFile.ReadLabels(path).Select(v => (double)v).ToArray());
+        if (DataFormats.IsLabelArray(path))
+            return LabelSet.FromNumbers(DataFormats.ReadLabels(path).Select(v => (double)v).ToArray());
         var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         if (lines.Count == 0)
             throw new InvalidDataException($"{path}: the label file is empty; expected one label per line.");
@@ -71,22 +95,13 @@ internal static class DataFiles
         return labels;
     }
 
-    /// <summary>Writes a float matrix as <c>.npy</c> or <c>.csv</c> (by extension), atomically.</summary>
-    public static void WriteMatrix(string path, Matrix matrix)
-    {
-        if (IsNpy(path))
-        {
-            NpyFile.Write(path, matrix);
-            return;
-        }
-        var names = Enumerable.Range(1, matrix.Columns).Select(j => $"x{j}").ToArray();
-        DelimitedFile.Write(path, matrix, names);
-    }
+    /// <summary>Writes a float matrix in the format its name implies, atomically.</summary>
+    public static void WriteMatrix(string path, Matrix matrix, DataWriteOptions? options = null) => DataFormats.Write(path, matrix, options);
 
     /// <summary>Writes an integer table (e.g. neighbour indices) as <c>.npy</c> (int32) or <c>.csv</c>, atomically.</summary>
     public static void WriteIntegers(string path, int rows, int columns, int[] values)
     {
-        if (IsNpy(path))
+        if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
             NpyFile.WriteInt32(path, rows, columns, values);
             return;
@@ -116,8 +131,6 @@ internal static class DataFiles
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: file not found.", path);
     }
-
-    private static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsNumber(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }

@@ -133,7 +133,7 @@ internal static class CliOptions
         {
             if (result.Tokens.Count == 0) return;
             string path = result.Tokens[^1].Value;
-            if (!extensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            if (!HasSuffix(path, extensions))
                 result.AddError($"{name}: '{path}' has an unsupported extension; expected a file ending in {string.Join(" or ", extensions)}.");
         });
         return argument;
@@ -152,10 +152,13 @@ internal static class CliOptions
     {
         if (result.Tokens.Count == 0) return;
         string path = result.Tokens[^1].Value;
-        string extension = Path.GetExtension(path).ToLowerInvariant();
-        if (!extensions.Contains(extension))
+        if (!HasSuffix(path, extensions))
             result.AddError($"{name}: '{path}' has an unsupported extension; expected a file ending in {string.Join(" or ", extensions)}.");
     }
+
+    /// <summary>Whether <paramref name="path"/> ends in one of <paramref name="suffixes"/> (case-insensitive; suffixes such as -idx3-ubyte.gz included).</summary>
+    internal static bool HasSuffix(string path, string[] suffixes)
+        => suffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase) && path.Length > s.Length);
 
     private static int ParseInt(ArgumentResult result, string name, int min, int max, int fallback)
     {

@@ -10,7 +10,7 @@ internal sealed class LabelOptions
     public LabelOptions(bool withColumn, bool withNames)
     {
         Labels = CliOptions.File("--labels", "Class labels, one per row: a 1-D .npy array or a text file with one label per line.");
-        LabelColumn = withColumn ? new Option<string?>("--label-column") { Description = "Column of a .csv/.tsv input that holds the labels, by header name or 0-based index.", HelpName = "NAME|INDEX" } : null;
+        LabelColumn = withColumn ? new Option<string?>("--label-column") { Description = "Column of the input that holds the labels: a .csv/.tsv/.parquet column (header name or 0-based index) or an obs column of a .h5ad (categorical names become the legend).", HelpName = "NAME|INDEX" } : null;
         LabelNames = withNames ? CliOptions.File("--label-names", "Class names for the legend, one per line (line i names the i-th smallest label).") : null;
     }
 

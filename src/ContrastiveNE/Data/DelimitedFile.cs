@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -15,51 +16,70 @@ namespace ContrastiveNE.Data;
 /// <para><b>Numbers</b> are parsed with the invariant culture (a dot as decimal separator). Every problem raises a
 /// <see cref="InvalidDataException"/> naming the file, the 0-based data row and column, and the 1-based line.</para>
 /// </remarks>
-public static class DelimitedFile
+public static partial class DelimitedFile
 {
+    private static readonly SearchValues<byte> Blanks = SearchValues.Create(" \t\r\f\v"u8);
+
     /// <summary>Reads a delimited file; with <paramref name="labelColumn"/>, that column is returned as labels.</summary>
     /// <param name="path">The file.</param>
     /// <param name="labelColumn">The column holding class labels, or null when every column is data.</param>
     public static DelimitedData Read(string path, LabelColumn? labelColumn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, labelColumn);
+        return Read(ReadBytes(path), path, labelColumn, labelsOnly: false);
     }
 
     /// <summary>Reads delimited text from <paramref name="reader"/>; <paramref name="name"/> names the source in errors.</summary>
     public static DelimitedData Read(TextReader reader, string name, LabelColumn? labelColumn = null)
-        => Read(reader, name, labelColumn, labelsOnly: false);
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return Read(Encoding.UTF8.GetBytes(reader.ReadToEnd()), name, labelColumn, labelsOnly: false);
+    }
 
     /// <summary>Reads a file of one column of class labels (header allowed).</summary>
     internal static int[] ReadLabels(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path, LabelColumn.ByIndex(0), labelsOnly: true).Labels!;
+        return Read(ReadBytes(path), path, LabelColumn.ByIndex(0), labelsOnly: true).Labels!;
     }
 
-    private static DelimitedData Read(TextReader reader, string name, LabelColumn? labelColumn, bool labelsOnly)
+    /// <summary>The file as UTF-8 bytes without a byte-order mark (UTF-16 and UTF-32 files are re-encoded).</summary>
+    private static byte[] ReadBytes(string path)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var lines = new List<(int Number, string Text)>();
-        int number = 0;
-        for (string? line = reader.ReadLine(); line != null; line = reader.ReadLine())
+        byte[] bytes;
+        try
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith('#')) continue;
-            lines.Add((number, line));
+            bytes = File.ReadAllBytes(path);
         }
-        if (lines.Count == 0) throw DataError.Create(name, "the file is empty (no data lines).");
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && new FileInfo(path).Length > Array.MaxLength)
+        {
+            throw DataError.Create(path, $"the file is larger than {Array.MaxLength:N0} bytes, the most delimited text that can be loaded; convert it to .npy.");
+        }
+        bool utf8Bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
+        bool otherBom = bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF));
+        if (utf8Bom) return bytes[3..];
+        if (otherBom)
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return Encoding.UTF8.GetBytes(reader.ReadToEnd());
+        }
+        return bytes;
+    }
 
-        char? delimiter = DetectDelimiter(lines[0].Text);
+    private static DelimitedData Read(byte[] text, string name, LabelColumn? labelColumn, bool labelsOnly)
+    {
+        var lines = IndexLines(text);
+        if (lines.Count == 0) throw DataError.Create(name, "the file is empty (no data lines).");
+        string firstLine = lines.Text(text, 0);
+
+        char? delimiter = DetectDelimiter(firstLine);
         var cells = new List<string>();
-        Split(lines[0].Text, delimiter, cells, name, lines[0].Number);
+        Split(firstLine, delimiter, cells, name, lines.Number[0]);
         int width = cells.Count;
         int label = ResolveLabelIndex(labelColumn, cells, width, name);
         // A lone label column cannot reveal a header by itself (labels may be text): then a first cell that appears
         // nowhere else in the column and is not an integer is taken as its name.
-        bool header = labelColumn?.Name != null || HasNonNumeric(cells, label) || (labelsOnly && LooksLikeLabelHeader(lines, delimiter, name));
+        bool header = labelColumn?.Name != null || HasNonNumeric(cells, label) || (labelsOnly && LooksLikeLabelHeader(text, lines, delimiter, name));
         string[]? headerCells = header ? cells.ToArray() : null;
         if (labelColumn?.Name != null && label < 0)
             throw DataError.Create(name, $"the label column '{labelColumn.Value.Name}' is not in the header ({string.Join(", ", cells)}).", 0);
@@ -70,27 +90,12 @@ public static class DelimitedFile
         int dataWidth = label >= 0 ? width - 1 : width;
         if (labelsOnly && dataWidth != 0) throw DataError.Create(name, $"a labels file must have one column, found {width}.");
         if (dataWidth == 0 && !labelsOnly) throw DataError.Create(name, "the file has no data columns besides the label column.");
-        var values = new float[checked(rows * dataWidth)];
+        if ((long)rows * dataWidth > Array.MaxLength)
+            throw DataError.Create(name, $"{rows} rows × {dataWidth} columns are too many values to load.");
+        var values = new float[rows * dataWidth];
         var labelText = label >= 0 ? new string[rows] : null;
-        for (int r = 0; r < rows; r++)
-        {
-            var (lineNumber, text) = lines[first + r];
-            Split(text, delimiter, cells, name, lineNumber);
-            if (cells.Count != width)
-                throw DataError.Create(name, $"line {lineNumber} has {cells.Count} cells, but the first line has {width}.", r);
-            int o = r * dataWidth;
-            for (int c = 0; c < width; c++)
-            {
-                if (c == label) { labelText![r] = cells[c]; continue; }
-                string cell = cells[c];
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                    throw DataError.Create(name, $"line {lineNumber}: the cell '{cell}' is not a number.", r, c);
-                float f = (float)v;
-                if (!float.IsFinite(f))
-                    throw DataError.Create(name, $"line {lineNumber}: the cell '{cell}' is {(double.IsNaN(v) ? "NaN" : "infinite in float32")}; every value must be finite.", r, c);
-                values[o++] = f;
-            }
-        }
+        var parser = new RowParser(text, lines, first, name, delimiter, width, label, values, labelText);
+        parser.Run();
 
         var (labels, labelNames) = labelText is null ? (null, null) : EncodeLabels(labelText);
         string[]? columnNames = headerCells is null ? null : headerCells.Where((_, c) => c != label).ToArray();
@@ -165,15 +170,15 @@ public static class DelimitedFile
         return false;
     }
 
-    private static bool LooksLikeLabelHeader(List<(int Number, string Text)> lines, char? delimiter, string name)
+    private static bool LooksLikeLabelHeader(byte[] text, LineIndex lines, char? delimiter, string name)
     {
         var cells = new List<string>();
-        Split(lines[0].Text, delimiter, cells, name, lines[0].Number);
+        Split(lines.Text(text, 0), delimiter, cells, name, lines.Number[0]);
         if (cells.Count != 1 || int.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) return false;
         string first = cells[0];
         for (int i = 1; i < lines.Count; i++)
         {
-            Split(lines[i].Text, delimiter, cells, name, lines[i].Number);
+            Split(lines.Text(text, i), delimiter, cells, name, lines.Number[i]);
             if (cells.Count == 1 && cells[0] == first) return false;
         }
         return lines.Count > 1;
@@ -199,6 +204,27 @@ public static class DelimitedFile
             labels[i] = code;
         }
         return (labels, names);
+    }
+
+    /// <summary>The data lines of <paramref name="text"/>: blank lines and <c>#</c> comments left out, line ends without <c>\r</c>.</summary>
+    private static LineIndex IndexLines(byte[] text)
+    {
+        var lines = new LineIndex();
+        var span = text.AsSpan();
+        int start = 0, number = 0;
+        while (start < span.Length)
+        {
+            int newline = span[start..].IndexOf((byte)'\n');
+            int end = newline < 0 ? span.Length : start + newline;
+            number++;
+            int stop = end;
+            while (stop > start && span[stop - 1] == (byte)'\r') stop--;
+            var line = span[start..stop];
+            int firstNonBlank = line.IndexOfAnyExcept(Blanks);
+            if (firstNonBlank >= 0 && line[firstNonBlank] != (byte)'#') lines.Add(start, stop - start, number);
+            start = end + 1;
+        }
+        return lines;
     }
 
     private static void Split(string line, char? delimiter, List<string> cells, string name, int lineNumber)

@@ -4,7 +4,7 @@ namespace ContrastiveNE.Data;
 /// A dense row-major matrix of single-precision values: <see cref="Rows"/> rows of <see cref="Columns"/> values,
 /// stored contiguously in <see cref="Data"/>. Every component of the library exchanges data in this form.
 /// </summary>
-public sealed class Matrix
+public sealed partial class Matrix
 {
     /// <summary>Creates a zero-filled matrix.</summary>
     /// <param name="rows">Number of rows, ≥ 0.</param>

@@ -11,7 +11,8 @@ namespace ContrastiveNE.Data;
 /// </summary>
 /// <remarks>
 /// Readable element types: bool (<c>b1</c>), <c>u1 i1 u2 i2 u4 i4 u8 i8 f2 f4 f8</c>, in either byte order;
-/// values are converted to float32. Fortran-ordered 2-D arrays are transposed into row-major order.
+/// values are converted to float32. Arrays of any rank ≥ 1 are read, higher ranks flattened per row.
+/// Fortran-ordered 2-D arrays are transposed into row-major order.
 /// Every problem raises a <see cref="InvalidDataException"/> (an <see cref="InvalidDataException"/>) naming the
 /// file and, for bad values, the row and column.
 /// </remarks>
@@ -19,28 +20,57 @@ public static class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>Reads a 2-D array (or a 1-D array, as one column) as a float32 matrix of finite values.</summary>
+    /// <summary>
+    /// Reads an array as a float32 matrix of finite values: 2-D as it is, 1-D as one column, N-D flattened per row
+    /// (an N × 28 × 28 array becomes N × 784, see <see cref="Read(string)"/> for the image shape).
+    /// </summary>
     /// <param name="path">The <c>.npy</c> file.</param>
-    public static Matrix ReadMatrix(string path)
-    {
-        using var stream = OpenRead(path);
-        return ReadMatrix(stream, path);
-    }
+    public static Matrix ReadMatrix(string path) => Read(path).Data;
 
-    /// <summary>Reads a 2-D array (or a 1-D array, as one column) from a stream, e.g. an embedded resource.</summary>
+    /// <summary>Reads an array as a float32 matrix (see <see cref="ReadMatrix(string)"/>) from a stream, e.g. an embedded resource.</summary>
     /// <param name="stream">Positioned at the start of the <c>.npy</c> content.</param>
     /// <param name="name">How the source is named in error messages.</param>
-    public static Matrix ReadMatrix(Stream stream, string name)
+    public static Matrix ReadMatrix(Stream stream, string name) => Read(stream, name).Data;
+
+    /// <summary>
+    /// Reads an array as a float32 matrix and, for image arrays, the layout of a row: N × H × W gives 1 × H × W;
+    /// N × C × H × W (C ≤ 4) gives C × H × W; N × H × W × C (C ≤ 4, channels last) is reordered to channel-major
+    /// rows and gives C × H × W.
+    /// </summary>
+    /// <param name="path">The <c>.npy</c> file.</param>
+    public static LoadedData Read(string path)
+    {
+        using var stream = OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads an array as <see cref="Read(string)"/> does, from a stream.</summary>
+    /// <param name="stream">Positioned at the start of the <c>.npy</c> content.</param>
+    /// <param name="name">How the source is named in error messages.</param>
+    public static LoadedData Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var array = ReadArray(stream, name);
-        int rows = array.Shape[0], columns = array.Shape.Length == 2 ? array.Shape[1] : 1;
+        var shape = array.Shape;
+        int rows = shape[0];
+        int columns = 1;
+        for (int d = 1; d < shape.Length; d++) columns = checked(columns * shape[d]);
         var values = new float[checked(rows * columns)];
         array.Decode<float>(values);
-        if (array.FortranOrder && array.Shape.Length == 2) values = TransposeFortran(values, rows, columns);
+        if (array.FortranOrder && shape.Length == 2) values = TransposeFortran(values, rows, columns);
+        else if (array.FortranOrder && shape.Length > 2)
+            throw DataError.Create(name, $"a Fortran-ordered array of {shape.Length} dimensions is not supported; save it with numpy.ascontiguousarray first.");
+        ImageShape? image = null;
+        if (shape.Length == 3) image = new ImageShape(1, shape[1], shape[2]);
+        else if (shape.Length == 4 && shape[1] <= 4) image = new ImageShape(shape[1], shape[2], shape[3]);
+        else if (shape.Length == 4 && shape[3] <= 4)
+        {
+            image = new ImageShape(shape[3], shape[1], shape[2]);
+            values = ChannelsFirst(values, rows, shape[1] * shape[2], shape[3]);
+        }
         var matrix = new Matrix(rows, columns, values);
         DataChecks.EnsureFinite(matrix, name);
-        return matrix;
+        return new LoadedData(matrix, imageShape: image);
     }
 
     /// <summary>Reads integer class labels: a 1-D array (or an n × 1 array) of integral values.</summary>
@@ -58,8 +88,8 @@ public static class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         var array = ReadArray(stream, name);
-        if (array.Shape.Length == 2 && array.Shape[1] != 1)
-            throw DataError.Create(name, $"labels must be a 1-D array (or n × 1), found shape ({array.Shape[0]}, {array.Shape[1]}).");
+        if (array.Shape.Length > 2 || (array.Shape.Length == 2 && array.Shape[1] != 1))
+            throw DataError.Create(name, $"labels must be a 1-D array (or n × 1), found shape ({string.Join(", ", array.Shape)}).");
         // Doubles hold every integer up to 2^53 exactly, so integral labels of any dtype survive the trip.
         var values = new double[array.Shape[0]];
         array.Decode<double>(values);
@@ -87,6 +117,13 @@ public static class NpyFile
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(matrix);
         WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", MemoryMarshal.AsBytes(matrix.Data.AsSpan()));
+    }
+
+    /// <summary>Writes integer labels as a little-endian int32 (<c>&lt;i4</c>) 1-D array to a stream.</summary>
+    public static void WriteLabels(Stream stream, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        WriteArray(stream, "<i4", $"({labels.Length},)", MemoryMarshal.AsBytes(labels));
     }
 
     /// <summary>Writes integer labels as a little-endian int32 (<c>&lt;i4</c>) 1-D array, atomically.</summary>
@@ -147,6 +184,18 @@ public static class NpyFile
         return result;
     }
 
+    /// <summary>Reorders rows of H·W pixels × C channels (channels last) into C planes of H·W pixels.</summary>
+    private static float[] ChannelsFirst(float[] values, int rows, int pixels, int channels)
+    {
+        var result = new float[values.Length];
+        int size = pixels * channels;
+        for (int r = 0; r < rows; r++)
+            for (int p = 0; p < pixels; p++)
+                for (int c = 0; c < channels; c++)
+                    result[r * size + c * pixels + p] = values[r * size + p * channels + c];
+        return result;
+    }
+
     private static NpyArray ReadArray(Stream stream, string name)
     {
         Span<byte> pre = stackalloc byte[12];
@@ -171,8 +220,8 @@ public static class NpyFile
         var (descr, fortran, shape) = NpyHeader.Parse(header, name);
         var type = NpyElementType.Parse(descr, name);
 
-        if (shape.Length is 0 or > 2)
-            throw DataError.Create(name, $"expected a 1-D or 2-D array, found {shape.Length} dimensions.");
+        if (shape.Length == 0)
+            throw DataError.Create(name, "expected an array of at least one dimension, found a scalar.");
         foreach (long extent in shape)
             if (extent == 0) throw DataError.Create(name, $"the array is empty (shape ({string.Join(", ", shape)})).");
         long count = 1;

@@ -94,7 +94,7 @@ public class GpuTrainingTests
     public void EarlyExaggerationKeepsTheOptimiserAndTheScheduleOnTheDevice(bool parametric)
     {
         DeviceBackends.Register(CpuBackend);
-        var data = NpyFile.ReadMatrix(SharedData.Path("data", "digits-images.npy")).Slice(0, 30);
+        var data = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(0, 30);
         var options = new CneOptions
         {
             // The network with SGD and momentum (Adam's m/√v would blow float rounding of near-zero gradients up to full steps).
