@@ -133,6 +133,68 @@ public sealed record CneOptions
     /// <summary>The upper clamp in force.</summary>
     public double EffectiveClampHigh => ClampHigh ?? (Metric == SimilarityMetric.Euclidean ? 1.0 : double.PositiveInfinity);
 
+    // ---- FFT repulsion (t-SNE limit) and kNN preprocessing: RepulsionMode.Fft and the options it reads ----
+
+    /// <summary>
+    /// How repulsion is computed (default <see cref="RepulsionMode.Sampled"/>, the reference's sampled negatives).
+    /// <see cref="RepulsionMode.Fft"/> trains t-SNE on the kNN affinities with <see cref="Perplexity"/>,
+    /// <see cref="EarlyExaggerationFactor"/>, <see cref="EarlyExaggerationEpochs"/> and <see cref="Exaggeration"/>;
+    /// the loss, negatives, batch, optimiser and schedule options do not apply to it.
+    /// </summary>
+    public RepulsionMode Repulsion { get; init; } = RepulsionMode.Sampled;
+
+    /// <summary>
+    /// <see cref="RepulsionMode.Fft"/> only: perplexity of the Gaussian input affinities over each point's
+    /// <see cref="K"/> neighbours, in (0, K] (t-SNE's usual pairing is K = 3 × perplexity). Default null: uniform
+    /// affinities on the binary kNN graph.
+    /// </summary>
+    public double? Perplexity { get; init; }
+
+    /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α in the early epochs, ≥ 1 (default 12, as t-SNE).</summary>
+    public double EarlyExaggerationFactor { get; init; } = 12.0;
+
+    /// <summary>
+    /// <see cref="RepulsionMode.Fft"/> only: epochs of early exaggeration, ≥ 0 (default 250, as t-SNE; capped at
+    /// <see cref="Epochs"/>; none when <see cref="EarlyExaggeration"/> is false).
+    /// </summary>
+    public int EarlyExaggerationEpochs { get; init; } = 250;
+
+    /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α after the early phase, &gt; 0 (default 1: plain t-SNE).</summary>
+    public double Exaggeration { get; init; } = 1.0;
+
+    /// <summary>
+    /// Rows are projected on this many principal components before the kNN search (null, the default: the search
+    /// runs on the data as given). 50 is what most t-SNE pipelines use; it makes an exact search on large data cheap.
+    /// </summary>
+    public int? KnnPcaDimensions { get; init; }
+
+    /// <summary>
+    /// The learning rate of a <see cref="RepulsionMode.Fft"/> run: <see cref="LearningRate"/>, or max(n / 12, 50)
+    /// (openTSNE's choice, n / early exaggeration; Belkina et al. 2019).
+    /// </summary>
+    public double FftLearningRate(int n) => LearningRate ?? Math.Max(n / 12.0, 50.0);
+
+    private void ValidateFft()
+    {
+        Enum(Repulsion, nameof(Repulsion));
+        if (Perplexity is { } perp && !(perp > 0 && perp <= K))
+            throw new ArgumentOutOfRangeException(nameof(Perplexity), perp, $"Perplexity must lie in (0, K = {K}].");
+        if (!(EarlyExaggerationFactor >= 1) || !double.IsFinite(EarlyExaggerationFactor))
+            throw new ArgumentOutOfRangeException(nameof(EarlyExaggerationFactor), EarlyExaggerationFactor, "EarlyExaggerationFactor must be finite and ≥ 1.");
+        if (EarlyExaggerationEpochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(EarlyExaggerationEpochs), EarlyExaggerationEpochs, "EarlyExaggerationEpochs must be ≥ 0.");
+        Positive(Exaggeration, nameof(Exaggeration));
+        if (KnnPcaDimensions is { } pcs && pcs < 1)
+            throw new ArgumentOutOfRangeException(nameof(KnnPcaDimensions), pcs, "KnnPcaDimensions must be ≥ 1.");
+        if (Repulsion != RepulsionMode.Fft) return;
+        if (Dimensions != 2) throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "Repulsion Fft embeds in 2 dimensions.");
+        if (Parametric) throw new ArgumentException("Repulsion Fft is non-parametric; switch Parametric off.", nameof(Parametric));
+        if (Metric != SimilarityMetric.Euclidean) throw new ArgumentException("Repulsion Fft uses the Cauchy kernel: Metric must be Euclidean.", nameof(Metric));
+        if (Device == ComputeDevice.Gpu) throw new ArgumentException("Repulsion Fft runs on the CPU.", nameof(Device));
+    }
+
+    // ---- end of the FFT repulsion block ----
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -176,6 +238,7 @@ public sealed record CneOptions
         if (HiddenLayers is null) throw new ArgumentNullException(nameof(HiddenLayers));
         foreach (int w in HiddenLayers)
             if (w < 1) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), w, "Every hidden layer needs a width ≥ 1.");
+        ValidateFft();
     }
 
     private static void Enum<T>(T value, string name) where T : struct, System.Enum
