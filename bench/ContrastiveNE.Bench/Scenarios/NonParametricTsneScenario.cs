@@ -49,7 +49,7 @@ public sealed class NonParametricTsneScenario : IScenario
             Repulsion = RepulsionMode.Fft,
             K = Math.Min(args.GetInt("k", 90), n - 1),
             Perplexity = perplexity > 0 ? perplexity : null,
-            KnnPcaDimensions = pcs > 0 ? pcs : null,
+            KnnPcaComponents = pcs,
             KnnMethod = knnMethod switch
             {
                 "exact" => KnnMethod.Exact,
@@ -66,6 +66,7 @@ public sealed class NonParametricTsneScenario : IScenario
         {
             FftInterpolationPoints = args.GetInt("interp", 3),
             FftMaxBoxWidth = args.GetDouble("box", 1.0),
+            FftMaxGridSize = args.GetInt("max-grid", 1024),
         };
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
@@ -75,7 +76,7 @@ public sealed class NonParametricTsneScenario : IScenario
             : data;
         var knn = result.Phase("knn", () => NearestNeighbors.Search(searched, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
         var affinities = result.Phase("affinities", () => AffinityMatrix.FromKnn(knn, options.Perplexity, options.Threads));
-        var init = result.Phase("init", () => cne.CreateInitialization(data));
+        var init = result.Phase("init", () => ReferenceEquals(searched, data) ? cne.CreateInitialization(data) : Cne.LeadingColumns(searched, 2));
         Cne.ScaleFirstColumnToUnitStd(init);
         for (int i = 0; i < init.Data.Length; i++) init.Data[i] *= 1e-4f;
         var trace = args.GetInt("trace", 0);
@@ -88,6 +89,13 @@ public sealed class NonParametricTsneScenario : IScenario
         process.Refresh();
         result.Set("whole_run_cpu_seconds", (process.TotalProcessorTime - cpu0).TotalSeconds);
         result.Set("entries", affinities.EntryCount);
+        if (embedding.Trainer is TsneTrainer trainer)
+        {
+            result.Set("repulsion_seconds", trainer.RepulsionSeconds);
+            result.Set("attraction_seconds", trainer.AttractionSeconds);
+            result.Set("mean_grid", trainer.GridSizeSum / (double)Math.Max(1, trainer.EpochsCompleted));
+            result.Set("final_grid", trainer.GridSize);
+        }
         result.Set("final_kl", embedding.BatchLosses.Count == 0 ? double.NaN : embedding.BatchLosses[^1][0]);
         if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);
         if (args.GetInt("quality", 1) != 0)

@@ -45,12 +45,17 @@ public sealed class Cne
         if (Options.Parametric && initialization != null)
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
-        var knn = SearchNeighbors(data, cancellationToken);
         if (Options.Repulsion == RepulsionMode.Fft)
         {
-            var affinities = AffinityMatrix.FromKnn(knn, Options.Perplexity, Options.Threads);
-            return TrainTsne(affinities, initialization?.Clone() ?? TsneInitialization(DefaultInitialization(data)), progress, snapshots, cancellationToken);
+            // One PCA serves the kNN search and the initialisation (its first two columns are PCA's initialisation).
+            var projected = ProjectForSearch(data);
+            var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+            var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads);
+            var tsneStart = initialization?.Clone()
+                ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
+            return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
         }
+        var knn = SearchNeighbors(data, cancellationToken);
         var graph = knn.ToGraph();
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
@@ -90,17 +95,14 @@ public sealed class Cne
 
     /// <summary>
     /// The kNN search of <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>:
-    /// on the data, or on its first <see cref="CneOptions.KnnPcaDimensions"/> principal components.
+    /// on the data, or on its first <see cref="CneOptions.KnnPcaComponents"/> principal components.
     /// </summary>
     /// <param name="data">n × D data.</param>
     /// <param name="cancellationToken">Checked between stages of the search.</param>
     public KnnResult SearchNeighbors(Matrix data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var searched = data;
-        if (Options.KnnPcaDimensions is { } pcs && pcs < data.Columns)
-            searched = Initialization.Pca.Fit(data, pcs, Options.Threads).Transform(data, Options.Threads);
-        return NearestNeighbors.Search(searched, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+        return NearestNeighbors.Search(ProjectForSearch(data) ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
     }
 
     /// <summary>
@@ -131,6 +133,26 @@ public sealed class Cne
     /// <summary>Widest interpolation box in embedding units (internal tuning knob; default 1).</summary>
     internal double FftMaxBoxWidth { get; init; } = 1.0;
 
+    /// <summary>The data on its first <see cref="CneOptions.KnnPcaComponents"/> principal components, or null when the search uses the data itself.</summary>
+    private Matrix? ProjectForSearch(Matrix data)
+    {
+        int components = Options.KnnPcaComponents;
+        if (components <= 0 || components >= data.Columns) return null;
+        return Initialization.Pca.Fit(data, components, Options.Threads).Transform(data, Options.Threads);
+    }
+
+    /// <summary>The first <paramref name="count"/> columns (count ≤ columns), scaled like PCA's initialisation.</summary>
+    internal static Matrix LeadingColumns(Matrix projected, int count)
+    {
+        var m = new Matrix(projected.Rows, count);
+        for (int i = 0; i < projected.Rows; i++) projected.Row(i)[..count].CopyTo(m.Row(i));
+        ScaleFirstColumnToUnitStd(m);
+        return m;
+    }
+
+    /// <summary>Largest FFT side (internal tuning knob; default 1024).</summary>
+    internal int FftMaxGridSize { get; init; } = 1024;
+
     /// <summary>t-SNE's starting scale: the positions scaled to standard deviation 1e-4 in the first column (Kobak &amp; Linderman 2021).</summary>
     private static Matrix TsneInitialization(Matrix start)
     {
@@ -144,7 +166,7 @@ public sealed class Cne
         var table = new EmbeddingTable(start, Options.Threads);
         int early = Options.EarlyExaggeration ? Math.Min(Options.EarlyExaggerationEpochs, Options.Epochs) : 0;
         var trainer = new TsneTrainer(table, affinities, Options.FftLearningRate(affinities.NodeCount), early, Options.SaveFrequency, Options.Threads,
-            FftInterpolationPoints, FftMaxBoxWidth);
+            FftInterpolationPoints, FftMaxBoxWidth, FftMaxGridSize);
         var spectrum = new ResolvedSpectrum(Options.Exaggeration, early > 0 ? Options.EarlyExaggerationFactor : null, early, null);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(affinities.NodeCount, affinities.EntryCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);

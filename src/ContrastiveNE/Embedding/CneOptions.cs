@@ -163,10 +163,10 @@ public sealed record CneOptions
     public double Exaggeration { get; init; } = 1.0;
 
     /// <summary>
-    /// Rows are projected on this many principal components before the kNN search (null, the default: the search
-    /// runs on the data as given). 50 is what most t-SNE pipelines use; it makes an exact search on large data cheap.
+    /// Rows are projected on this many principal components before the kNN search, ≥ 0 (default 0: the search runs
+    /// on the data as given). 50 is what most t-SNE pipelines use; it makes an exact search on large data cheap.
     /// </summary>
-    public int? KnnPcaDimensions { get; init; }
+    public int KnnPcaComponents { get; init; }
 
     /// <summary>
     /// The learning rate of a <see cref="RepulsionMode.Fft"/> run: <see cref="LearningRate"/>, or max(n / 12, 50)
@@ -184,8 +184,8 @@ public sealed record CneOptions
         if (EarlyExaggerationEpochs < 0)
             throw new ArgumentOutOfRangeException(nameof(EarlyExaggerationEpochs), EarlyExaggerationEpochs, "EarlyExaggerationEpochs must be ≥ 0.");
         Positive(Exaggeration, nameof(Exaggeration));
-        if (KnnPcaDimensions is { } pcs && pcs < 1)
-            throw new ArgumentOutOfRangeException(nameof(KnnPcaDimensions), pcs, "KnnPcaDimensions must be ≥ 1.");
+        if (KnnPcaComponents < 0)
+            throw new ArgumentOutOfRangeException(nameof(KnnPcaComponents), KnnPcaComponents, "KnnPcaComponents must be ≥ 0 (0 searches the data itself).");
         if (Repulsion != RepulsionMode.Fft) return;
         if (Dimensions != 2) throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "Repulsion Fft embeds in 2 dimensions.");
         if (Parametric) throw new ArgumentException("Repulsion Fft is non-parametric; switch Parametric off.", nameof(Parametric));
