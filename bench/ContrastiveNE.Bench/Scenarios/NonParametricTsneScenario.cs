@@ -66,7 +66,7 @@ public sealed class NonParametricTsneScenario : IScenario
         {
             FftInterpolationPoints = args.GetInt("interp", 3),
             FftMaxBoxWidth = args.GetDouble("box", 1.0),
-            FftMaxGridSize = args.GetInt("max-grid", 1024),
+            FftMaxGridSize = args.GetInt("max-grid", 512),
         };
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;

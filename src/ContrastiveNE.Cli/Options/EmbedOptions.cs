@@ -32,7 +32,9 @@ internal sealed class EmbedOptions
         [nameof(CneOptions.KnnMetric)] = "--knn-metric", [nameof(CneOptions.Dimensions)] = "--dim", [nameof(CneOptions.Seed)] = "--seed",
         [nameof(CneOptions.Threads)] = "--threads", [nameof(CneOptions.Parametric)] = "--parametric", [nameof(CneOptions.HiddenLayers)] = "--hidden",
         [nameof(CneOptions.Device)] = "--device",
-    };
+    }.Concat(RepulsionFlags.FlagOf).ToDictionary();
+
+    private readonly RepulsionFlags _repulsionFlags = new();
 
     private readonly ChoiceOption<LossMode> _loss;
     private readonly ChoiceOption<SimilarityMetric> _metric;
@@ -158,6 +160,7 @@ internal sealed class EmbedOptions
         ];
         foreach (var option in all)
             command.Options.Add(option);
+        _repulsionFlags.AddTo(command);
         if (WithParametric)
         {
             command.Options.Add(_parametric);
@@ -210,6 +213,7 @@ internal sealed class EmbedOptions
             Parametric = WithParametric && parsed.GetValue(_parametric),
             HiddenLayers = hidden.Select(w => (int)w).ToArray(),
         };
+        options = _repulsionFlags.Apply(options, parsed);
         Validate(options);
         return options;
     }

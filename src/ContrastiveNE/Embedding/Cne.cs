@@ -150,8 +150,8 @@ public sealed class Cne
         return m;
     }
 
-    /// <summary>Largest FFT side (internal tuning knob; default 1024).</summary>
-    internal int FftMaxGridSize { get; init; } = 1024;
+    /// <summary>Largest FFT side (internal tuning knob; default 512).</summary>
+    internal int FftMaxGridSize { get; init; } = 512;
 
     /// <summary>t-SNE's starting scale: the positions scaled to standard deviation 1e-4 in the first column (Kobak &amp; Linderman 2021).</summary>
     private static Matrix TsneInitialization(Matrix start)

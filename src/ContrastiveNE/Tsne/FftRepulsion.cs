@@ -28,8 +28,8 @@ internal sealed class FftRepulsion
     /// <summary>Fewest boxes per side, however small the embedding (FIt-SNE's default is 50; 40 fills a 256-point FFT).</summary>
     public int MinBoxes { get; init; } = 40;
 
-    /// <summary>The largest FFT side M; a wider embedding gets wider boxes instead (memory 6 M² doubles).</summary>
-    public int MaxGridSize { get; init; } = 1024;
+    /// <summary>The largest FFT side M; a wider embedding gets wider boxes instead (memory 6 M² doubles; on Fashion-MNIST 70k, 512 instead of 1024 kept recall@15 0.257 vs 0.258 and saved 8% of the run).</summary>
+    public int MaxGridSize { get; init; } = 512;
 
     private Fft2d? _fft;
     private double[] _aRe = [], _aIm = [], _bRe = [], _bIm = [], _kRe = [], _kIm = [];

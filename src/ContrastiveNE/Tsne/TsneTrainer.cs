@@ -45,7 +45,7 @@ internal sealed class TsneTrainer : IPhaseTrainer
     /// <param name="maxBoxWidth">Widest interpolation box.</param>
     /// <param name="maxGridSize">Largest FFT side.</param>
     public TsneTrainer(EmbeddingTable table, AffinityMatrix affinities, double learningRate, int momentumSwitchEpoch, int lossEvery, int threads,
-        int interpolationPoints = 3, double maxBoxWidth = 1.0, int maxGridSize = 1024)
+        int interpolationPoints = 3, double maxBoxWidth = 1.0, int maxGridSize = 512)
     {
         _repulsion = new FftRepulsion { InterpolationPoints = interpolationPoints, MaxBoxWidth = maxBoxWidth, MaxGridSize = maxGridSize };
         if (table.Positions.Columns != 2) throw new ArgumentException("FFT repulsion embeds in two dimensions.", nameof(CneOptions.Dimensions));

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using ContrastiveNE.Embedding;
+
+namespace ContrastiveNE.Cli.Options;
+
+/// <summary>
+/// The flags of <see cref="RepulsionMode.Fft"/> (the t-SNE limit): --repulsion, --perplexity,
+/// --early-exaggeration-factor, --early-exaggeration-epochs, --exaggeration. Kept apart from
+/// <see cref="EmbedOptions"/>'s list so that the two grow independently; <see cref="EmbedOptions"/> adds them and
+/// applies them to the options it builds.
+/// </summary>
+internal sealed class RepulsionFlags
+{
+    private static readonly CneOptions Defaults = new();
+
+    /// <summary>The words of --repulsion.</summary>
+    public static readonly IReadOnlyDictionary<string, RepulsionMode> Modes = new Dictionary<string, RepulsionMode>
+    {
+        ["sampled"] = RepulsionMode.Sampled,
+        ["fft"] = RepulsionMode.Fft,
+    };
+
+    /// <summary>Library option names → flags, for error messages.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FlagOf = new Dictionary<string, string>
+    {
+        [nameof(CneOptions.Repulsion)] = "--repulsion", [nameof(CneOptions.Perplexity)] = "--perplexity",
+        [nameof(CneOptions.EarlyExaggerationFactor)] = "--early-exaggeration-factor",
+        [nameof(CneOptions.EarlyExaggerationEpochs)] = "--early-exaggeration-epochs", [nameof(CneOptions.Exaggeration)] = "--exaggeration",
+    };
+
+    private readonly ChoiceOption<RepulsionMode> _repulsion = new("--repulsion", Choices.Word(Modes, Defaults.Repulsion),
+        "Repulsion: sampled (negative samples, the reference) or fft (all negatives: t-SNE on the kNN affinities, FFT-accelerated; 2-D, euclidean).", Modes);
+    private readonly Option<float?> _perplexity = CliOptions.OptionalFloat("--perplexity",
+        "With --repulsion fft: perplexity of Gaussian affinities over the k neighbours (≤ --k; t-SNE pairs k = 3 × perplexity). [default: none — uniform weights]", 0, minExclusive: true);
+    private readonly Option<float> _earlyFactor = CliOptions.Float("--early-exaggeration-factor", (float)Defaults.EarlyExaggerationFactor,
+        "With --repulsion fft: attraction factor of the early epochs.", 1);
+    private readonly Option<int> _earlyEpochs = CliOptions.Int("--early-exaggeration-epochs", Defaults.EarlyExaggerationEpochs,
+        "With --repulsion fft: epochs of early exaggeration (capped at --epochs).", min: 0);
+    private readonly Option<float> _exaggeration = CliOptions.Float("--exaggeration", (float)Defaults.Exaggeration,
+        "With --repulsion fft: attraction factor after the early phase (1 = t-SNE; > 1 tighter, more UMAP-like clusters).", 0, minExclusive: true);
+
+    /// <summary>Adds the flags to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_repulsion.Option);
+        command.Options.Add(_perplexity);
+        command.Options.Add(_earlyFactor);
+        command.Options.Add(_earlyEpochs);
+        command.Options.Add(_exaggeration);
+    }
+
+    /// <summary>The options with the flags applied.</summary>
+    public CneOptions Apply(CneOptions options, ParseResult parsed) => options with
+    {
+        Repulsion = _repulsion.Get(parsed),
+        Perplexity = parsed.GetValue(_perplexity),
+        EarlyExaggerationFactor = parsed.GetValue(_earlyFactor),
+        EarlyExaggerationEpochs = parsed.GetValue(_earlyEpochs),
+        Exaggeration = parsed.GetValue(_exaggeration),
+    };
+}
