@@ -44,8 +44,7 @@ public sealed class Cne
         if (Options.Parametric && initialization != null)
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
-        var knn = NearestNeighbors.Search(data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
-        var graph = knn.ToGraph();
+        var graph = CreateGraph(data, null, cancellationToken);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -70,6 +69,26 @@ public sealed class Cne
         CheckInitialization(initialization, graph.NodeCount);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
         return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>
+    /// The symmetric kNN graph of <paramref name="data"/> (k = <see cref="CneOptions.K"/>), the graph
+    /// <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/> trains on:
+    /// searched on the first <see cref="CneOptions.KnnPcaComponents"/> principal components when that is set and
+    /// below the number of columns, on the data itself otherwise.
+    /// </summary>
+    /// <param name="data">n × D data, finite, with more than K rows.</param>
+    /// <param name="progress">Receives the fraction of the search done.</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    public NeighborGraph CreateGraph(Matrix data, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var input = data;
+        int components = Options.KnnPcaComponents;
+        if (components > 0 && components < data.Columns)
+            input = Initialization.Pca.Fit(data, components, Options.Threads).Transform(data, Options.Threads);
+        cancellationToken.ThrowIfCancellationRequested();
+        return NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
     }
 
     /// <summary>Fits and returns the embedding matrix.</summary>
