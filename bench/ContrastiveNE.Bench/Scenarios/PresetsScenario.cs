@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
-using ContrastiveNE.Initialization;
 using ContrastiveNE.Metrics;
 using ContrastiveNE.Neighbors;
 
@@ -71,13 +70,13 @@ public sealed class PresetsScenario : IScenario
             var cne = new Cne(options);
             var clock = Stopwatch.StartNew();
             // The stages Cne.Fit runs (Cne.CreateGraph's projection and search timed apart), then the epochs.
-            var knnInput = data;
-            if (options.KnnPcaComponents > 0 && options.KnnPcaComponents < data.Columns)
-                knnInput = line.Phase("knn_pca", () => Pca.Fit(data, options.KnnPcaComponents, options.Threads).Transform(data, options.Threads));
-            var graph = line.Phase("knn", () => NearestNeighbors.Search(knnInput, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph());
-            var init = line.Phase("init", () => cne.CreateInitialization(data));
-            var embedding = line.Phase("optimize", () => cne.Fit(graph, init).Embedding);
+            var cpuStart = Cpu();
+            var knnInput = Timed(line, "knn_pca", () => cne.KnnInput(data));
+            var graph = Timed(line, "knn", () => NearestNeighbors.Search(knnInput, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph());
+            var init = Timed(line, "init", () => cne.CreateInitialization(data));
+            var embedding = Timed(line, "optimize", () => cne.Fit(graph, init).Embedding);
             double seconds = clock.Elapsed.TotalSeconds;
+            line.Set("cpu_seconds", Cpu() - cpuStart);
             var q = line.Phase("quality", () => EmbeddingQuality.Evaluate(data, embedding, labels, quality));
             line.Set("preset", preset.ToString().ToLowerInvariant());
             SetQuality(line, q);
@@ -92,6 +91,17 @@ public sealed class PresetsScenario : IScenario
             Console.WriteLine(line.ToJson(Name, args.Threads, seconds));
             result.Set(preset.ToString().ToLowerInvariant() + "_seconds", seconds);
         }
+    }
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>A phase with its wall seconds, and its process CPU seconds as PHASE_cpu_seconds (steadier on a shared machine).</summary>
+    private static T Timed<T>(BenchResult line, string name, Func<T> action)
+    {
+        double cpu = Cpu();
+        T value = line.Phase(name, action);
+        line.Set(name + "_cpu_seconds", Cpu() - cpu);
+        return value;
     }
 
     private static void SetQuality(BenchResult line, QualityReport q)

@@ -83,12 +83,17 @@ public sealed class Cne
     public NeighborGraph CreateGraph(Matrix data, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var input = data;
-        int components = Options.KnnPcaComponents;
-        if (components > 0 && components < data.Columns)
-            input = Initialization.Pca.Fit(data, components, Options.Threads).Transform(data, Options.Threads);
+        var input = KnnInput(data);
         cancellationToken.ThrowIfCancellationRequested();
         return NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
+    }
+
+    /// <summary>What the kNN search runs on: the data, or its projection on the first KnnPcaComponents axes.</summary>
+    internal Matrix KnnInput(Matrix data)
+    {
+        int components = Options.KnnPcaComponents;
+        if (components <= 0 || components >= data.Columns) return data;
+        return Initialization.Pca.FitForSearch(data, components, Options.Threads).TransformSingle(data, Options.Threads);
     }
 
     /// <summary>Fits and returns the embedding matrix.</summary>
