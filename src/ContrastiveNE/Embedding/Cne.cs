@@ -55,8 +55,7 @@ public sealed class Cne
                 ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
             return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
         }
-        var knn = SearchNeighbors(data, cancellationToken);
-        var graph = knn.ToGraph();
+        var graph = CreateGraph(data, null, cancellationToken);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -83,6 +82,31 @@ public sealed class Cne
         if (Options.Repulsion == RepulsionMode.Fft)
             return TrainTsne(AffinityMatrix.Uniform(graph), initialization is null ? TsneInitialization(start) : start, progress, snapshots, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>
+    /// The symmetric kNN graph of <paramref name="data"/> (k = <see cref="CneOptions.K"/>), the graph
+    /// <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/> trains on:
+    /// searched on the first <see cref="CneOptions.KnnPcaComponents"/> principal components when that is set and
+    /// below the number of columns, on the data itself otherwise.
+    /// </summary>
+    /// <param name="data">n × D data, finite, with more than K rows.</param>
+    /// <param name="progress">Receives the fraction of the search done.</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    public NeighborGraph CreateGraph(Matrix data, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var input = KnnInput(data);
+        cancellationToken.ThrowIfCancellationRequested();
+        return NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
+    }
+
+    /// <summary>What the kNN search runs on: the data, or its projection on the first KnnPcaComponents axes.</summary>
+    internal Matrix KnnInput(Matrix data)
+    {
+        int components = Options.KnnPcaComponents;
+        if (components <= 0 || components >= data.Columns) return data;
+        return Initialization.Pca.FitForSearch(data, components, Options.Threads).TransformSingle(data, Options.Threads);
     }
 
     /// <summary>Fits and returns the embedding matrix.</summary>
