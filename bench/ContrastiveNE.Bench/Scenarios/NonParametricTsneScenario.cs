@@ -95,6 +95,7 @@ public sealed class NonParametricTsneScenario : IScenario
             result.Set("attraction_seconds", trainer.AttractionSeconds);
             result.Set("mean_grid", trainer.GridSizeSum / (double)Math.Max(1, trainer.EpochsCompleted));
             result.Set("final_grid", trainer.GridSize);
+            result.Set("repulsion_stages", string.Join(" ", trainer.RepulsionStageSeconds.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))));
         }
         result.Set("final_kl", embedding.BatchLosses.Count == 0 ? double.NaN : embedding.BatchLosses[^1][0]);
         if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);

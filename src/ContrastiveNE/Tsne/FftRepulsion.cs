@@ -40,6 +40,9 @@ internal sealed class FftRepulsion
     /// <summary>Fixed number of point ranges for the reductions (independent of the thread count).</summary>
     private const int Units = 64;
 
+    /// <summary>Stopwatch ticks per stage (weights, spread, forward, multiply, inverse, interpolate), for benchmarks.</summary>
+    internal readonly long[] StageTicks = new long[6];
+
     /// <summary>The grid side M of the last call (for reports).</summary>
     public int LastGridSize => _fft?.Size ?? 0;
 
@@ -82,6 +85,7 @@ internal sealed class FftRepulsion
         Prepare(n, m);
         var fft = _fft!;
 
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         // Lagrange weights of each point in its box (nodes at local positions 0 … p−1, in units of the spacing).
         var pos = positions;
         Parallelism.ForRanges(n, 4096, threads, (s, e) =>
@@ -97,6 +101,7 @@ internal sealed class FftRepulsion
             }
         });
 
+        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         // Spread the charges (coordinates relative to the box centre keep |y|² small).
         // Whole arrays: rows past the grid hold the last inverse transform's intermediate values.
         Array.Clear(_aRe);
@@ -122,10 +127,12 @@ internal sealed class FftRepulsion
             }
         }
 
+        long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         // The kernel q² at every node offset (−(N−1) … N−1 per axis, wrapped), and its (real) spectrum.
         if (_kernelSpacing != spacing || _kernelGrid != grid) Kernel(m, grid, spacing, threads);
         fft.Forward(_aRe, _aIm, grid, threads);
         fft.Forward(_bRe, _bIm, grid, threads);
+        long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         Parallelism.ForRanges(m, 32, threads, (s, e) =>
         {
             for (int i = s * m; i < e * m; i++)
@@ -134,9 +141,11 @@ internal sealed class FftRepulsion
                 _aRe[i] *= k; _aIm[i] *= k; _bRe[i] *= k; _bIm[i] *= k;
             }
         });
+        long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         fft.Inverse(_aRe, _aIm, grid, threads);
         fft.Inverse(_bRe, _bIm, grid, threads);
 
+        long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
         // Interpolate the potentials back; forces and each range's part of Σ q.
         var forceArray = forces;
         int grain = (n + Units - 1) / Units;
@@ -169,6 +178,9 @@ internal sealed class FftRepulsion
             }
             _partials[unit] = z;
         });
+        long t6 = System.Diagnostics.Stopwatch.GetTimestamp();
+        long[] stamps = [t0, t1, t2, t3, t4, t5, t6];
+        for (int k = 0; k < 6; k++) StageTicks[k] += stamps[k + 1] - stamps[k];
         double total = 0;
         foreach (double z in _partials) total += z;
         return total - n; // each point's own term q(0) = 1

@@ -86,6 +86,9 @@ internal sealed class TsneTrainer : IPhaseTrainer
     /// <summary>Sum of the FFT grid sides over the epochs run (mean = this / epochs).</summary>
     public long GridSizeSum { get; private set; }
 
+    /// <summary>Seconds per repulsion stage (weights, spread, forward FFTs, multiply, inverse FFTs, interpolation).</summary>
+    internal double[] RepulsionStageSeconds => [.. _repulsion.StageTicks.Select(t => t / (double)System.Diagnostics.Stopwatch.Frequency)];
+
     /// <summary>The FFT grid side of the last epoch.</summary>
     public int GridSize => _repulsion.LastGridSize;
 
