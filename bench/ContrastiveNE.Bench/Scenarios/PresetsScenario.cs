@@ -134,8 +134,9 @@ public sealed class PresetsScenario : IScenario
 
     private static string RepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ContrastiveNE.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Could not find the repository root (ContrastiveNE.sln) above the benchmark.");
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "ContrastiveNE.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Could not find the repository root (ContrastiveNE.sln) above the current directory or the benchmark.");
     }
 }
