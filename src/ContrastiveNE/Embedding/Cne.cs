@@ -162,7 +162,7 @@ public sealed class Cne
     {
         int components = Options.KnnPcaComponents;
         if (components <= 0 || components >= data.Columns) return null;
-        return Initialization.Pca.Fit(data, components, Options.Threads).Transform(data, Options.Threads);
+        return KnnInput(data); // qumap's fast projection for the search
     }
 
     /// <summary>The first <paramref name="count"/> columns (count ≤ columns), scaled like PCA's initialisation.</summary>

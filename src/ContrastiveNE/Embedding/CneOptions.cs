@@ -147,6 +147,8 @@ public sealed record CneOptions
     private Explicit<double> _eps;
     private Explicit<bool> _earlyExaggeration;
     private Explicit<KnnMethod> _knnMethod;
+    private Explicit<RepulsionMode> _repulsion;
+    private Explicit<double?> _perplexity;
 
     private static readonly System.Reflection.PropertyInfo[] SettableProperties =
         [.. typeof(CneOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite)];
@@ -203,14 +205,14 @@ public sealed record CneOptions
     /// <see cref="EarlyExaggerationFactor"/>, <see cref="EarlyExaggerationEpochs"/> and <see cref="Exaggeration"/>;
     /// the loss, negatives, batch, optimiser and schedule options do not apply to it.
     /// </summary>
-    public RepulsionMode Repulsion { get; init; } = RepulsionMode.Sampled;
+    public RepulsionMode Repulsion { get => _repulsion.Or(PresetDefaults.Repulsion); init => _repulsion = value; }
 
     /// <summary>
     /// <see cref="RepulsionMode.Fft"/> only: perplexity of the Gaussian input affinities over each point's
     /// <see cref="K"/> neighbours, in (0, K] (t-SNE's usual pairing is K = 3 × perplexity). Default null: uniform
     /// affinities on the binary kNN graph.
     /// </summary>
-    public double? Perplexity { get; init; }
+    public double? Perplexity { get => _perplexity.Or(PresetDefaults.Perplexity); init => _perplexity = value; }
 
     /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α in the early epochs, ≥ 1 (default 12, as t-SNE).</summary>
     public double EarlyExaggerationFactor { get; init; } = 12.0;
