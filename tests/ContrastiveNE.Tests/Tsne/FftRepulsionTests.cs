@@ -19,22 +19,24 @@ public class FftRepulsionTests
         return y;
     }
 
-    // Measured relative errors (Z, RMS force) with the defaults (p = 3, box ≤ 1): 4.2e-5 / 4.9e-3, 4.3e-4 / 8.5e-3,
-    // 6.7e-5 / 3.0e-3; with p = 4: 7e-8 / 9.4e-5, 1.7e-7 / 2.5e-4, 1.2e-4 / 1.2e-3.
+    // Measured relative errors (Z, RMS force) with p = 3, box ≤ 1: 4.2e-5 / 4.9e-3, 4.3e-4 / 8.5e-3, and for the
+    // wide set 6.7e-5 / 3.0e-3 on a 1024 grid, 1.1e-3 / 2.4e-2 on the default cap of 512 (boxes ≈ 1.3 wide);
+    // with p = 4: 7e-8 / 9.4e-5, 1.7e-7 / 2.5e-4, 1.2e-4 / 1.2e-3 (1024 grid).
     [Theory]
-    [InlineData(500, 0.01, 3, 1e-3, 1.5e-2)]
-    [InlineData(800, 3.0, 3, 1e-3, 1.5e-2)]
-    [InlineData(1500, 20.0, 3, 1e-3, 1.5e-2)]
-    [InlineData(500, 0.01, 4, 1e-5, 5e-4)]
-    [InlineData(800, 3.0, 4, 1e-5, 1e-3)]
-    [InlineData(1500, 20.0, 4, 1e-3, 3e-3)]
-    public void MatchesTheExactSums(int n, double spread, int points, double zTolerance, double forceTolerance)
+    [InlineData(500, 0.01, 3, 512, 1e-3, 1.5e-2)]
+    [InlineData(800, 3.0, 3, 512, 1e-3, 1.5e-2)]
+    [InlineData(1500, 20.0, 3, 1024, 1e-3, 1.5e-2)]
+    [InlineData(1500, 20.0, 3, 512, 3e-3, 4e-2)]
+    [InlineData(500, 0.01, 4, 512, 1e-5, 5e-4)]
+    [InlineData(800, 3.0, 4, 512, 1e-5, 1e-3)]
+    [InlineData(1500, 20.0, 4, 1024, 1e-3, 3e-3)]
+    public void MatchesTheExactSums(int n, double spread, int points, int maxGrid, double zTolerance, double forceTolerance)
     {
         var y = Points(n, spread, (ulong)n);
         var exact = new double[2 * n];
         double zExact = FftRepulsion.Exact(y, exact);
         var fast = new double[2 * n];
-        double z = new FftRepulsion { InterpolationPoints = points }.Compute(y, fast, threads: 2);
+        double z = new FftRepulsion { InterpolationPoints = points, MaxGridSize = maxGrid }.Compute(y, fast, threads: 2);
         Assert.InRange(Math.Abs(z - zExact) / zExact, 0, zTolerance);
         // Force errors relative to the typical force size.
         double norm = 0, error = 0;
