@@ -49,13 +49,19 @@ internal sealed class RepulsionFlags
         command.Options.Add(_exaggeration);
     }
 
-    /// <summary>The options with the flags applied.</summary>
-    public CneOptions Apply(CneOptions options, ParseResult parsed) => options with
+    /// <summary>
+    /// The options with the flags given on the command line applied; flags not given leave the options' values
+    /// (a preset's defaults among them) alone.
+    /// </summary>
+    public CneOptions Apply(CneOptions options, ParseResult parsed)
     {
-        Repulsion = _repulsion.Get(parsed),
-        Perplexity = parsed.GetValue(_perplexity),
-        EarlyExaggerationFactor = parsed.GetValue(_earlyFactor),
-        EarlyExaggerationEpochs = parsed.GetValue(_earlyEpochs),
-        Exaggeration = parsed.GetValue(_exaggeration),
-    };
+        if (Given(parsed, _repulsion.Option)) options = options with { Repulsion = _repulsion.Get(parsed) };
+        if (Given(parsed, _perplexity)) options = options with { Perplexity = parsed.GetValue(_perplexity) };
+        if (Given(parsed, _earlyFactor)) options = options with { EarlyExaggerationFactor = parsed.GetValue(_earlyFactor) };
+        if (Given(parsed, _earlyEpochs)) options = options with { EarlyExaggerationEpochs = parsed.GetValue(_earlyEpochs) };
+        if (Given(parsed, _exaggeration)) options = options with { Exaggeration = parsed.GetValue(_exaggeration) };
+        return options;
+    }
+
+    private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
 }
