@@ -72,9 +72,23 @@ public sealed class PresetsScenario : IScenario
             // The stages Cne.Fit runs (Cne.CreateGraph's projection and search timed apart), then the epochs.
             var cpuStart = Cpu();
             var knnInput = Timed(line, "knn_pca", () => cne.KnnInput(data));
-            var graph = Timed(line, "knn", () => NearestNeighbors.Search(knnInput, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph());
-            var init = Timed(line, "init", () => cne.CreateInitialization(data));
-            var embedding = Timed(line, "optimize", () => cne.Fit(graph, init).Embedding);
+            var knn = Timed(line, "knn", () => NearestNeighbors.Search(knnInput, options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
+            Matrix embedding;
+            if (options.Repulsion == RepulsionMode.Fft)
+            {
+                // The stages of Cne.Fit(data) with Repulsion = Fft: affinities on the kNN distances, t-SNE's small start
+                // from the projection's first two columns (PCA's initialisation) when there is one.
+                var affinities = Timed(line, "affinities", () => Tsne.AffinityMatrix.FromKnn(knn, options.Perplexity, options.Threads));
+                var start = Timed(line, "init", () => Cne.TsneInitialization(ReferenceEquals(knnInput, data)
+                    ? cne.CreateInitialization(data) : Cne.LeadingColumns(knnInput, options.Dimensions)));
+                embedding = Timed(line, "optimize", () => cne.Fit(affinities, start).Embedding);
+            }
+            else
+            {
+                var graph = knn.ToGraph();
+                var init = Timed(line, "init", () => cne.CreateInitialization(data));
+                embedding = Timed(line, "optimize", () => cne.Fit(graph, init).Embedding);
+            }
             double seconds = clock.Elapsed.TotalSeconds;
             line.Set("cpu_seconds", Cpu() - cpuStart);
             var q = line.Phase("quality", () => EmbeddingQuality.Evaluate(data, embedding, labels, quality));

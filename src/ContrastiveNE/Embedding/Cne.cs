@@ -178,7 +178,7 @@ public sealed class Cne
     internal int FftMaxGridSize { get; init; } = 512;
 
     /// <summary>t-SNE's starting scale: the positions scaled to standard deviation 1e-4 in the first column (Kobak &amp; Linderman 2021).</summary>
-    private static Matrix TsneInitialization(Matrix start)
+    internal static Matrix TsneInitialization(Matrix start)
     {
         ScaleFirstColumnToUnitStd(start);
         for (int i = 0; i < start.Data.Length; i++) start.Data[i] *= 1e-4f;
