@@ -122,10 +122,32 @@ internal static class EmbedCommand
     private static EmbedRun FitTable(Matrix data, NeighborGraph? userGraph, Embedding.CneOptions options, string inputPath, string? initFile,
         Progress.ProgressReporter progress, CliContext context)
     {
+        if (options.Repulsion == Embedding.RepulsionMode.Fft)
+        {
+            if (userGraph is not null)
+                throw new CliUsageException("--graph cannot be combined with --repulsion fft (or --preset tsne): the t-SNE engine computes its own affinities from the data.");
+            return FitTsne(data, options, inputPath, initFile, progress, context);
+        }
         // The start first: a bad --init file should fail before the kNN search, not after.
         var start = EmbedPipeline.Initialize(data, options, initFile, progress);
         var graph = userGraph ?? EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
         var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
+        return new EmbedRun(result.Embedding, null);
+    }
+
+    /// <summary>
+    /// --repulsion fft: the library's one call (kNN, perplexity or uniform affinities, t-SNE's small PCA start unless
+    /// --init is given, the two phases), so the kNN search shares the training phase's timing.
+    /// </summary>
+    private static EmbedRun FitTsne(Matrix data, Embedding.CneOptions options, string inputPath, string? initFile,
+        Progress.ProgressReporter progress, CliContext context)
+    {
+        var start = initFile is null ? null : EmbedPipeline.Initialize(data, options, initFile, progress);
+        DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+        var estimator = new Embedding.Cne(options);
+        var result = progress.Run("knn+epochs", phase => estimator.Fit(data, start,
+            phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
     }
 

@@ -19,9 +19,8 @@ internal static class EmbedPipeline
     public static NeighborGraph BuildGraph(Matrix data, CneOptions options, string dataPath, ProgressReporter progress, CancellationToken token)
     {
         DataChecksCli.EnsureNeighbours(options.K, data.Rows, dataPath);
-        var knn = progress.Run("knn", phase => NearestNeighbors.Search(data, options.K, options.KnnMethod, options.KnnMetric,
-            options.Seed, options.Threads, phase.AsFraction(), token));
-        return knn.ToGraph();
+        // The library builds the graph as Cne.Fit would (including a preset's PCA projection before the search).
+        return progress.Run("knn", phase => new Cne(options).CreateGraph(data, phase.AsFraction(), token));
     }
 
     /// <summary>The starting positions: PCA of the data (docs/method.md §1.3), or an n × d matrix read from a file.</summary>

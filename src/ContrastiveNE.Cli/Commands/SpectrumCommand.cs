@@ -3,7 +3,9 @@ using System.Globalization;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
 using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Embedding;
 using ContrastiveNE.Losses;
+using ContrastiveNE.Neighbors;
 
 namespace ContrastiveNE.Cli.Commands;
 
@@ -29,7 +31,13 @@ internal static class SpectrumCommand
         var plot = CliOptions.OutputFile("--plot", "The figure: one panel per s, one shared legend", ".png");
         plot.Required = true;
         var outputDir = new Option<string?>("--output-dir") { Description = "Also write each embedding as spectrum-s<VALUE>.csv into this directory.", HelpName = "DIR" };
-        var embed = new EmbedOptions(withParametric: false, withLossAndS: false);
+        var embed = new EmbedOptions(withParametric: false, withLossAndS: false, withPreset: false);
+        var presets = new Option<string>("--preset")
+        {
+            Description = "Instead of an s walk, one panel per preset, comma-separated (e.g. reference,umap,tsne), each as cne embed --preset runs it: "
+                + EmbedOptions.PresetSummary() + ".",
+            HelpName = string.Join("|", EmbedOptions.Presets.Keys) + ",…",
+        };
         var labels = new LabelOptions(withColumn: true, withNames: true);
         var dataInput = new DataInputOptions();
         var quiet = CliOptions.Quiet();
@@ -37,9 +45,13 @@ internal static class SpectrumCommand
         embed.AddTo(command);
         labels.AddTo(command);
         dataInput.AddTo(command);
+        command.Options.Add(presets);
         command.Options.Add(quiet);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
+            if (parsed.GetValue(presets) is { } presetList)
+                return RunPresets(context, parsed, ParsePresets(presetList), embed, labels, input, plot, outputDir, quiet,
+                    EmbedOptions.Given(parsed, s), EmbedOptions.Given(parsed, loss.Option) ? loss.Get(parsed) : null);
             var baseOptions = embed.Build(parsed) with { Loss = loss.Get(parsed) };
             var values = parsed.GetValue(s)!;
             var progress = context.CreateProgress(parsed.GetValue(quiet));
@@ -79,5 +91,64 @@ internal static class SpectrumCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static CnePreset[] ParsePresets(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new CliUsageException($"--preset: expected a comma-separated list of {string.Join(", ", EmbedOptions.Presets.Keys)}.");
+        return [.. parts.Select(p => EmbedOptions.Presets.TryGetValue(p.ToLowerInvariant(), out var v) ? v
+            : throw new CliUsageException($"--preset: expected a comma-separated list of {string.Join(", ", EmbedOptions.Presets.Keys)}; got '{p}'."))];
+    }
+
+    /// <summary>
+    /// One panel per preset, each run as <c>cne embed --preset</c> would with the same explicit options. Presets that
+    /// search the same graph (k, method, metric, PCA components) share it; all share the PCA initialisation.
+    /// </summary>
+    private static int RunPresets(CliContext context, ParseResult parsed, CnePreset[] presets, EmbedOptions embed, LabelOptions labels,
+        Argument<string> input, Option<string?> plot, Option<string?> outputDir, Option<bool> quiet, bool sGiven, LossMode? loss)
+    {
+        if (sGiven) throw new CliUsageException("--s: with --preset each panel is a preset, not a spectrum position; give --s or --preset, not both.");
+        var progress = context.CreateProgress(parsed.GetValue(quiet));
+        string inputPath = parsed.GetValue(input)!;
+        var (data, fromData) = progress.Time("read", () => DataFiles.ReadData(inputPath, labels.Column(parsed)));
+        var labelSet = labels.Resolve(parsed, fromData, data.Rows, inputPath);
+        var all = new CneOptions[presets.Length];
+        for (int p = 0; p < presets.Length; p++)
+        {
+            all[p] = embed.Build(parsed, presets[p]);
+            if (loss is { } given) EmbedOptions.Validate(all[p] = all[p] with { Loss = given });
+        }
+        if (all[0].Dimensions < 2)
+            throw new CliUsageException("--dim: the spectrum figure draws 2-D panels; use --dim 2 or more.");
+
+        var start = EmbedPipeline.Initialize(data, all[0], null, progress);
+        var graphs = new Dictionary<(int, KnnMethod, DistanceMetric, int), NeighborGraph>();
+        var panels = new List<FigurePanel>();
+        for (int p = 0; p < presets.Length; p++)
+        {
+            var options = all[p];
+            string word = Choices.Word(EmbedOptions.Presets, presets[p]);
+            var key = (options.K, options.KnnMethod, options.KnnMetric, options.KnnPcaComponents);
+            if (!graphs.TryGetValue(key, out var graph))
+                graphs[key] = graph = EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
+            var result = EmbedPipeline.Fit(graph, start, options, progress, word, context.CancellationToken);
+            panels.Add(new FigurePanel($"{word} ({Choices.Word(Choices.Losses, options.Loss)})", result.Embedding));
+        }
+
+        string png = parsed.GetValue(plot)!;
+        progress.Time("plot", () => DataFiles.WriteBytes(png, EmbeddingFigure.RenderPng(panels, labelSet, presets.Length <= 3 ? 600 : 450)));
+        if (parsed.GetValue(outputDir) is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            progress.Time("write", () =>
+            {
+                for (int p = 0; p < panels.Count; p++)
+                    DataFiles.WriteMatrix(Path.Combine(dir, $"preset-{Choices.Word(EmbedOptions.Presets, presets[p])}.csv"), panels[p].Embedding);
+            });
+        }
+        progress.Note($"wrote {png} ({panels.Count} panels)");
+        progress.PrintSummary();
+        return ExitCodes.Success;
     }
 }

@@ -33,7 +33,10 @@ internal sealed class EmbedOptions
         [nameof(CneOptions.KnnMetric)] = "--knn-metric", [nameof(CneOptions.Dimensions)] = "--dim", [nameof(CneOptions.Seed)] = "--seed",
         [nameof(CneOptions.Threads)] = "--threads", [nameof(CneOptions.Parametric)] = "--parametric", [nameof(CneOptions.HiddenLayers)] = "--hidden",
         [nameof(CneOptions.Device)] = "--device",
-    };
+        [nameof(CneOptions.Preset)] = "--preset", [nameof(CneOptions.KnnPcaComponents)] = "--knn-pca",
+    }.Concat(RepulsionFlags.FlagOf).ToDictionary();
+
+    private readonly RepulsionFlags _repulsionFlags = new();
 
     private readonly ChoiceOption<LossMode> _loss;
     private readonly ChoiceOption<SimilarityMetric> _metric;
@@ -50,12 +53,20 @@ internal sealed class EmbedOptions
     private readonly ChoiceOption<ComputeDevice> _device;
     private readonly Option<int[]> _hidden;
 
+    // Presets (issue 17): --preset fills every preset-dependent option the command line does not give.
+    private readonly ChoiceOption<CnePreset> _preset;
+    private readonly Option<int> _knnPca;
+
     /// <summary>
     /// Creates the options; <paramref name="withParametric"/> adds --parametric and --hidden;
     /// <paramref name="withLossAndS"/> false leaves --loss and --s to the command (spectrum takes a list of s).
     /// </summary>
-    public EmbedOptions(bool withParametric = true, bool withLossAndS = true)
+    /// <param name="withParametric">Whether --parametric and --hidden are offered.</param>
+    /// <param name="withLossAndS">Whether --loss and --s are offered.</param>
+    /// <param name="withPreset">Whether --preset is offered (spectrum offers its own list of presets).</param>
+    public EmbedOptions(bool withParametric = true, bool withLossAndS = true, bool withPreset = true)
     {
+        WithPreset = withPreset;
         WithLossAndS = withLossAndS;
         _loss = new ChoiceOption<LossMode>("--loss", Choices.Word(Choices.Losses, Defaults.Loss),
             "Loss: infonce (InfoNC-t-SNE, t-SNE-like), infonce-alt or infonce_alt (SimCLR form), neg (negative sampling, the spectrum), nce (NCVis), umap.", Choices.Losses);
@@ -133,7 +144,55 @@ internal sealed class EmbedOptions
             _hidden = CliOptions.IntList("--hidden", [], "");
         }
         WithParametric = withParametric;
+        _preset = PresetOption();
+        _knnPca = CliOptions.Int("--knn-pca", Defaults.KnnPcaComponents,
+            "Search the kNN graph on this many principal components (0: on the data itself); much faster on wide data.", min: 0);
     }
+
+    /// <summary>The words of --preset.</summary>
+    public static readonly IReadOnlyDictionary<string, CnePreset> Presets = new Dictionary<string, CnePreset>
+    {
+        ["reference"] = CnePreset.Reference,
+        ["umap"] = CnePreset.Umap,
+        ["tsne"] = CnePreset.Tsne,
+    };
+
+    /// <summary>
+    /// What each preset sets, as flags, generated from the library's one table (<see cref="CnePresets"/>), e.g.
+    /// <c>umap: --loss neg --s 0.8 …</c>; shown in --help.
+    /// </summary>
+    public static string PresetSummary()
+    {
+        var lines = new List<string>();
+        foreach (var (word, preset) in Presets)
+        {
+            var changes = CnePresets.Changes(preset);
+            string flags = changes.Count == 0 ? "the reference's defaults (the default)"
+                : string.Join(" ", changes.Select(c => $"{FlagOf.GetValueOrDefault(c.Key, c.Key)} {FlagValue(c.Key, c.Value)}"));
+            lines.Add($"{word}: {flags}");
+        }
+        return string.Join("; ", lines);
+    }
+
+    private static string FlagValue(string option, string value) => option switch
+    {
+        nameof(CneOptions.Loss) => Choices.Word(Choices.Losses, Enum.Parse<Losses.LossMode>(value)),
+        nameof(CneOptions.KnnMethod) => Choices.Word(Choices.KnnMethods, Enum.Parse<KnnMethod>(value)),
+        nameof(CneOptions.EarlyExaggeration) => value == "False" ? "(off)" : "(on)",
+        _ => value,
+    };
+
+    /// <summary>--preset as an option (the help lists what every preset sets).</summary>
+    public static ChoiceOption<CnePreset> PresetOption() =>
+        new("--preset", "reference",
+            "Defaults for a kind of map; every option given explicitly still wins. " + PresetSummary() + ". Details and measurements: docs/presets.md.",
+            Presets);
+
+    /// <summary>Whether the user gave <paramref name="option"/> on the command line (not just its default).</summary>
+    public static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
+
+    /// <summary>Whether --preset is offered.</summary>
+    public bool WithPreset { get; }
 
     /// <summary>Whether --loss and --s are offered.</summary>
     public bool WithLossAndS { get; }
@@ -147,6 +206,7 @@ internal sealed class EmbedOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
+        if (WithPreset) command.Options.Add(_preset.Option);
         if (WithLossAndS)
         {
             command.Options.Add(_loss.Option);
@@ -154,12 +214,13 @@ internal sealed class EmbedOptions
         }
         Option[] all =
         [
-            _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option, _device.Option,
+            _negatives, _epochs, _batchSize, _lr, _optimizer.Option, _metric.Option, _temperature, _k, _knn.Option, _knnMetric.Option, _knnPca, _device.Option,
             _dim, _seed, _threads, _schedule.Option, _lrMinFactor, _warmupEpochs, _warmupLr, _momentum, _weightDecay, _clip, _aggregation.Option,
             _eps, _initialZ, _learnableTemperature, _baseTemperature, _clampLow, _clampHigh, _noEarlyExaggeration, _zBar, _negSpec, _inceSpec,
         ];
         foreach (var option in all)
             command.Options.Add(option);
+        _repulsionFlags.AddTo(command);
         if (WithParametric)
         {
             command.Options.Add(_parametric);
@@ -168,22 +229,34 @@ internal sealed class EmbedOptions
     }
 
     /// <summary>The library options for this command line, validated (a bad combination is a usage error naming the flag).</summary>
-    public CneOptions Build(ParseResult parsed)
+    /// <param name="parsed">The command line.</param>
+    /// <param name="preset">The preset, when the command chooses it (spectrum's list); null reads --preset.</param>
+    public CneOptions Build(ParseResult parsed, CnePreset? preset = null)
     {
         string clip = parsed.GetValue(_clip)!;
         var hidden = WithParametric ? parsed.GetValue(_hidden)! : [.. Defaults.HiddenLayers];
+        // Preset-dependent options: the value given, else the preset's (so an explicit flag always wins).
+        var chosen = preset ?? (WithPreset ? _preset.Get(parsed) : CnePreset.Reference);
+        var fromPreset = new CneOptions { Preset = chosen };
         var options = new CneOptions
         {
-            Loss = WithLossAndS ? _loss.Get(parsed) : Defaults.Loss,
+            Preset = chosen,
+            Loss = WithLossAndS && Given(parsed, _loss.Option) ? _loss.Get(parsed) : fromPreset.Loss,
+            S = WithLossAndS && Given(parsed, _s) ? parsed.GetValue(_s) : fromPreset.S,
+            NegativeSamples = Given(parsed, _negatives) ? parsed.GetValue(_negatives) : fromPreset.NegativeSamples,
+            BatchSize = Given(parsed, _batchSize) ? parsed.GetValue(_batchSize) : fromPreset.BatchSize,
+            Epochs = Given(parsed, _epochs) ? parsed.GetValue(_epochs) : fromPreset.Epochs,
+            LearningRate = Given(parsed, _lr) ? parsed.GetValue(_lr) : fromPreset.LearningRate,
+            EarlyExaggeration = Given(parsed, _noEarlyExaggeration) ? !parsed.GetValue(_noEarlyExaggeration) : fromPreset.EarlyExaggeration,
+            Eps = Given(parsed, _eps) ? parsed.GetValue(_eps) : fromPreset.Eps,
+            K = Given(parsed, _k) ? parsed.GetValue(_k) : fromPreset.K,
+            KnnMethod = Given(parsed, _knn.Option) ? _knn.Get(parsed) : fromPreset.KnnMethod,
+            KnnPcaComponents = Given(parsed, _knnPca) ? parsed.GetValue(_knnPca) : fromPreset.KnnPcaComponents,
+            // The rest have the same default under every preset.
             Metric = _metric.Get(parsed),
-            S = WithLossAndS ? parsed.GetValue(_s) : null,
             ZBar = parsed.GetValue(_zBar),
             NegSpec = parsed.GetValue(_negSpec),
             InceSpec = parsed.GetValue(_inceSpec),
-            NegativeSamples = parsed.GetValue(_negatives),
-            BatchSize = parsed.GetValue(_batchSize),
-            Epochs = parsed.GetValue(_epochs),
-            LearningRate = parsed.GetValue(_lr),
             Schedule = _schedule.Get(parsed),
             LrMinFactor = parsed.GetValue(_lrMinFactor),
             WarmupEpochs = parsed.GetValue(_warmupEpochs),
@@ -193,16 +266,12 @@ internal sealed class EmbedOptions
             WeightDecay = parsed.GetValue(_weightDecay),
             ClipValue = clip == "none" ? null : double.Parse(clip, CultureInfo.InvariantCulture),
             Aggregation = _aggregation.Get(parsed),
-            Eps = parsed.GetValue(_eps),
             Temperature = parsed.GetValue(_temperature),
             LearnableTemperature = parsed.GetValue(_learnableTemperature),
             BaseTemperature = parsed.GetValue(_baseTemperature),
             InitialZ = parsed.GetValue(_initialZ),
             ClampLow = parsed.GetValue(_clampLow),
             ClampHigh = parsed.GetValue(_clampHigh),
-            EarlyExaggeration = !parsed.GetValue(_noEarlyExaggeration),
-            K = parsed.GetValue(_k),
-            KnnMethod = _knn.Get(parsed),
             KnnMetric = _knnMetric.Get(parsed),
             Device = _device.Get(parsed),
             Dimensions = parsed.GetValue(_dim),
@@ -211,6 +280,7 @@ internal sealed class EmbedOptions
             Parametric = WithParametric && parsed.GetValue(_parametric),
             HiddenLayers = hidden,
         };
+        options = _repulsionFlags.Apply(options, parsed);
         Validate(options);
         return options;
     }

@@ -3,6 +3,7 @@ using ContrastiveNE.Models;
 using ContrastiveNE.Neighbors;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Training;
+using ContrastiveNE.Tsne;
 
 namespace ContrastiveNE.Embedding;
 
@@ -44,8 +45,17 @@ public sealed class Cne
         if (Options.Parametric && initialization != null)
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
-        var knn = NearestNeighbors.Search(data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
-        var graph = knn.ToGraph();
+        if (Options.Repulsion == RepulsionMode.Fft)
+        {
+            // One PCA serves the kNN search and the initialisation (its first two columns are PCA's initialisation).
+            var projected = ProjectForSearch(data);
+            var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+            var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads);
+            var tsneStart = initialization?.Clone()
+                ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
+            return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
+        }
+        var graph = CreateGraph(data, null, cancellationToken);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -98,7 +108,34 @@ public sealed class Cne
             throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data) or Fit(data, graph).", nameof(CneOptions.Parametric));
         CheckInitialization(initialization, graph.NodeCount);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
+        if (Options.Repulsion == RepulsionMode.Fft)
+            return TrainTsne(AffinityMatrix.Uniform(graph), initialization is null ? TsneInitialization(start) : start, progress, snapshots, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>
+    /// The symmetric kNN graph of <paramref name="data"/> (k = <see cref="CneOptions.K"/>), the graph
+    /// <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/> trains on:
+    /// searched on the first <see cref="CneOptions.KnnPcaComponents"/> principal components when that is set and
+    /// below the number of columns, on the data itself otherwise.
+    /// </summary>
+    /// <param name="data">n × D data, finite, with more than K rows.</param>
+    /// <param name="progress">Receives the fraction of the search done.</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    public NeighborGraph CreateGraph(Matrix data, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var input = KnnInput(data);
+        cancellationToken.ThrowIfCancellationRequested();
+        return NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
+    }
+
+    /// <summary>What the kNN search runs on: the data, or its projection on the first KnnPcaComponents axes.</summary>
+    internal Matrix KnnInput(Matrix data)
+    {
+        int components = Options.KnnPcaComponents;
+        if (components <= 0 || components >= data.Columns) return data;
+        return Initialization.Pca.FitForSearch(data, components, Options.Threads).TransformSingle(data, Options.Threads);
     }
 
     /// <summary>Fits and returns the embedding matrix.</summary>
@@ -106,6 +143,89 @@ public sealed class Cne
     public Matrix FitTransform(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
         => Fit(data, initialization, progress, snapshots, cancellationToken).Embedding;
+
+    // ---- FFT repulsion (t-SNE limit) and kNN preprocessing ----
+
+    /// <summary>
+    /// The kNN search of <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>:
+    /// on the data, or on its first <see cref="CneOptions.KnnPcaComponents"/> principal components.
+    /// </summary>
+    /// <param name="data">n × D data.</param>
+    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    public KnnResult SearchNeighbors(Matrix data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return NearestNeighbors.Search(ProjectForSearch(data) ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Embeds with <see cref="RepulsionMode.Fft"/> on the given affinities (for callers that build P themselves, e.g.
+    /// from a kNN search they time separately). The early phase runs <see cref="CneOptions.EarlyExaggerationEpochs"/>
+    /// (capped at <see cref="CneOptions.Epochs"/>) at <see cref="CneOptions.EarlyExaggerationFactor"/>, the rest at
+    /// <see cref="CneOptions.Exaggeration"/>.
+    /// </summary>
+    /// <param name="affinities">P over the n points.</param>
+    /// <param name="initialization">n × 2 starting positions (copied).</param>
+    /// <param name="progress">Receives one report per epoch (the loss is the KL divergence, evaluated every SaveFrequency epochs).</param>
+    /// <param name="snapshots">Called before the first epoch (−1) and every SaveFrequency epochs with a copy of the positions.</param>
+    /// <param name="cancellationToken">Checked before every epoch.</param>
+    public CneEmbedding Fit(AffinityMatrix affinities, Matrix initialization, IProgress<EpochReport>? progress = null,
+        Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(affinities);
+        ArgumentNullException.ThrowIfNull(initialization);
+        if (Options.Repulsion != RepulsionMode.Fft)
+            throw new ArgumentException("Affinities are trained with Repulsion = Fft.", nameof(CneOptions.Repulsion));
+        CheckInitialization(initialization, affinities.NodeCount);
+        return TrainTsne(affinities, initialization.Clone(), progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>Lagrange nodes per box side of the FFT interpolation (internal tuning knob; default 3).</summary>
+    internal int FftInterpolationPoints { get; init; } = 3;
+
+    /// <summary>Widest interpolation box in embedding units (internal tuning knob; default 1).</summary>
+    internal double FftMaxBoxWidth { get; init; } = 1.0;
+
+    /// <summary>The data on its first <see cref="CneOptions.KnnPcaComponents"/> principal components, or null when the search uses the data itself.</summary>
+    private Matrix? ProjectForSearch(Matrix data)
+    {
+        int components = Options.KnnPcaComponents;
+        if (components <= 0 || components >= data.Columns) return null;
+        return KnnInput(data); // qumap's fast projection for the search
+    }
+
+    /// <summary>The first <paramref name="count"/> columns (count ≤ columns), scaled like PCA's initialisation.</summary>
+    internal static Matrix LeadingColumns(Matrix projected, int count)
+    {
+        var m = new Matrix(projected.Rows, count);
+        for (int i = 0; i < projected.Rows; i++) projected.Row(i)[..count].CopyTo(m.Row(i));
+        ScaleFirstColumnToUnitStd(m);
+        return m;
+    }
+
+    /// <summary>Largest FFT side (internal tuning knob; default 512).</summary>
+    internal int FftMaxGridSize { get; init; } = 512;
+
+    /// <summary>t-SNE's starting scale: the positions scaled to standard deviation 1e-4 in the first column (Kobak &amp; Linderman 2021).</summary>
+    internal static Matrix TsneInitialization(Matrix start)
+    {
+        ScaleFirstColumnToUnitStd(start);
+        for (int i = 0; i < start.Data.Length; i++) start.Data[i] *= 1e-4f;
+        return start;
+    }
+
+    private CneEmbedding TrainTsne(AffinityMatrix affinities, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    {
+        var table = new EmbeddingTable(start, Options.Threads);
+        int early = Options.EarlyExaggeration ? Math.Min(Options.EarlyExaggerationEpochs, Options.Epochs) : 0;
+        var trainer = new TsneTrainer(table, affinities, Options.FftLearningRate(affinities.NodeCount), early, Options.SaveFrequency, Options.Threads,
+            FftInterpolationPoints, FftMaxBoxWidth, FftMaxGridSize);
+        var spectrum = new ResolvedSpectrum(Options.Exaggeration, early > 0 ? Options.EarlyExaggerationFactor : null, early, null);
+        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(affinities.NodeCount, affinities.EntryCount), spectrum, Options);
+        return Run(result, spectrum, progress, snapshots, token);
+    }
+
+    // ---- end of the FFT repulsion block ----
 
     private void CheckInitialization(Matrix? initialization, int n)
     {

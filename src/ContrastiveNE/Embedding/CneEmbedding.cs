@@ -78,6 +78,9 @@ public sealed class CneEmbedding
     /// <summary>The temperature τ (learned when <see cref="CneOptions.LearnableTemperature"/>).</summary>
     public double Temperature => _trainer.Temperature;
 
+    /// <summary>The trainer (internal: benchmarks read its counters).</summary>
+    internal IPhaseTrainer Trainer => _trainer;
+
     /// <summary>True when the last fit or optimise call was cancelled before finishing.</summary>
     public bool Cancelled { get; private set; }
 

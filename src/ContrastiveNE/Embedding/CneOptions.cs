@@ -11,8 +11,8 @@ namespace ContrastiveNE.Embedding;
 /// </summary>
 public sealed record CneOptions
 {
-    /// <summary>The loss (default <see cref="LossMode.InfoNce"/>).</summary>
-    public LossMode Loss { get; init; } = LossMode.InfoNce;
+    /// <summary>The loss (default <see cref="LossMode.InfoNce"/>; preset-dependent).</summary>
+    public LossMode Loss { get => _loss.Or(PresetDefaults.Loss); init => _loss = value; }
 
     /// <summary>The similarity (default <see cref="SimilarityMetric.Euclidean"/>, the Cauchy kernel).</summary>
     public SimilarityMetric Metric { get; init; } = SimilarityMetric.Euclidean;
@@ -20,9 +20,9 @@ public sealed record CneOptions
     /// <summary>
     /// The spectrum position s (0 t-SNE-like, 1 UMAP-like; outside [0, 1] extrapolates). Takes precedence over
     /// <see cref="ZBar"/>, <see cref="NegSpec"/> and <see cref="InceSpec"/>. Default null: neg uses neg_spec = 1,
-    /// InfoNCE uses s = 0.
+    /// InfoNCE uses s = 0. Preset-dependent.
     /// </summary>
-    public double? S { get; init; }
+    public double? S { get => _s.Or(PresetDefaults.S); init => _s = value; }
 
     /// <summary>Expert override for neg: the fixed normaliser Z̄ (&gt; 0); below <see cref="S"/>, above <see cref="NegSpec"/>. Default null.</summary>
     public double? ZBar { get; init; }
@@ -34,20 +34,20 @@ public sealed record CneOptions
     public double? InceSpec { get; init; }
 
     /// <summary>
-    /// Negatives per head, ≥ 0, or −1 for the full batch (default 5). 0 (attraction only) is allowed where the loss
+    /// Negatives per head, ≥ 0, or −1 for the full batch (default 5; preset-dependent). 0 (attraction only) is allowed where the loss
     /// still has a term: umap, infonce, and neg unless <see cref="S"/> or <see cref="ZBar"/> sets its spectrum
     /// (they give neg_spec = m·Z̄/n² = 0); not for nce (c = Z·m = 0) or infonce_alt (its normaliser sums over negatives only).
     /// </summary>
-    public int NegativeSamples { get; init; } = 5;
+    public int NegativeSamples { get => _negativeSamples.Or(PresetDefaults.NegativeSamples); init => _negativeSamples = value; }
 
-    /// <summary>Edges per batch, ≥ 1 (default 32768).</summary>
-    public int BatchSize { get; init; } = 32768;
+    /// <summary>Edges per batch, ≥ 1 (default 32768; preset-dependent).</summary>
+    public int BatchSize { get => _batchSize.Or(PresetDefaults.BatchSize); init => _batchSize = value; }
 
-    /// <summary>Epochs, ≥ 0 (default 200).</summary>
-    public int Epochs { get; init; } = 200;
+    /// <summary>Epochs, ≥ 0 (default 200; preset-dependent).</summary>
+    public int Epochs { get => _epochs.Or(PresetDefaults.Epochs); init => _epochs = value; }
 
-    /// <summary>Learning rate &gt; 0; null (default) means 1.0 non-parametric, 0.001 parametric.</summary>
-    public double? LearningRate { get; init; }
+    /// <summary>Learning rate &gt; 0; null (default) means 1.0 non-parametric, 0.001 parametric. Preset-dependent.</summary>
+    public double? LearningRate { get => _learningRate.Or(PresetDefaults.LearningRate); init => _learningRate = value; }
 
     /// <summary>The learning-rate schedule (default <see cref="LearningRateSchedule.Linear"/>).</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Linear;
@@ -77,10 +77,10 @@ public sealed record CneOptions
     public LossAggregation Aggregation { get; init; } = LossAggregation.Sum;
 
     /// <summary>
-    /// eps of the Cauchy kernel 1/(eps + d²), ≥ 0 (default 1). 0 is UMAP's implicit similarity 1/d²; the kernels then
+    /// eps of the Cauchy kernel 1/(eps + d²), ≥ 0 (default 1; preset-dependent). 0 is UMAP's implicit similarity 1/d²; the kernels then
     /// use 1e-18 so that two coinciding rows give a finite q (docs/method.md §2.2).
     /// </summary>
-    public double Eps { get; init; } = 1.0;
+    public double Eps { get => _eps.Or(PresetDefaults.Eps); init => _eps = value; }
 
     /// <summary>
     /// Temperature τ &gt; 0 of the cosine similarity (the initial value when <see cref="LearnableTemperature"/>); also
@@ -104,14 +104,14 @@ public sealed record CneOptions
     /// <summary>Upper clamp of logarithm arguments; null (default) means 1 Euclidean, +∞ cosine.</summary>
     public double? ClampHigh { get; init; }
 
-    /// <summary>Early exaggeration for neg and InfoNCE when s is in force (default true; docs/method.md §3).</summary>
-    public bool EarlyExaggeration { get; init; } = true;
+    /// <summary>Early exaggeration for neg and InfoNCE when s is in force (default true; docs/method.md §3; preset-dependent).</summary>
+    public bool EarlyExaggeration { get => _earlyExaggeration.Or(PresetDefaults.EarlyExaggeration); init => _earlyExaggeration = value; }
 
-    /// <summary>Neighbours per point of the kNN graph, ≥ 1 (default 15).</summary>
-    public int K { get; init; } = 15;
+    /// <summary>Neighbours per point of the kNN graph, ≥ 1 (default 15; preset-dependent).</summary>
+    public int K { get => _k.Or(PresetDefaults.K); init => _k = value; }
 
-    /// <summary>kNN search method (default <see cref="KnnMethod.Auto"/>).</summary>
-    public KnnMethod KnnMethod { get; init; } = KnnMethod.Auto;
+    /// <summary>kNN search method (default <see cref="KnnMethod.Auto"/>; preset-dependent).</summary>
+    public KnnMethod KnnMethod { get => _knnMethod.Or(PresetDefaults.KnnMethod); init => _knnMethod = value; }
 
     /// <summary>Distance of the kNN graph in data space (default Euclidean).</summary>
     public DistanceMetric KnnMetric { get; init; } = DistanceMetric.Euclidean;
@@ -134,6 +134,70 @@ public sealed record CneOptions
     /// <summary>Hidden layer widths of the parametric network (default 100, 100, 100).</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [100, 100, 100];
 
+    // ─── Presets (issue 17) ───────────────────────────────────────────────────────────────────────────────────
+    // The options marked "preset-dependent" keep an Explicit<T>: the value set, or the preset's (CnePresets, the one
+    // table of preset values; the reference's entry holds the defaults written above). An explicit value always
+    // wins, whatever the order of the initialisers; `with` copies both the explicit values and the preset.
+
+    /// <summary>
+    /// The preset that supplies the default of every preset-dependent option not set explicitly (default
+    /// <see cref="CnePreset.Reference"/>: the reference's defaults, bit for bit). Values: <see cref="CnePresets"/>.
+    /// </summary>
+    public CnePreset Preset { get; init; }
+
+    /// <summary>
+    /// Principal components the kNN search runs on: 0 (default) searches the data itself; c &gt; 0 searches the
+    /// projection on the first c principal components when the data has more than c columns (a much cheaper search
+    /// on wide data, with neighbours that differ little). Preset-dependent.
+    /// </summary>
+    public int KnnPcaComponents { get => _knnPcaComponents.Or(PresetDefaults.KnnPcaComponents); init => _knnPcaComponents = value; }
+
+    private CnePresetDefaults PresetDefaults => CnePresets.Of(System.Enum.IsDefined(Preset) ? Preset : CnePreset.Reference);
+
+    private Explicit<LossMode> _loss;
+    private Explicit<double?> _s;
+    private Explicit<int> _negativeSamples, _batchSize, _epochs, _k, _knnPcaComponents;
+    private Explicit<double?> _learningRate;
+    private Explicit<double> _eps;
+    private Explicit<bool> _earlyExaggeration;
+    private Explicit<KnnMethod> _knnMethod;
+    private Explicit<RepulsionMode> _repulsion;
+    private Explicit<double?> _perplexity;
+
+    private static readonly System.Reflection.PropertyInfo[] SettableProperties =
+        [.. typeof(CneOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite)];
+
+    /// <summary>
+    /// Equal when every option in force is equal (whether a value was set explicitly or came from the preset does
+    /// not matter); <see cref="HiddenLayers"/> compares element by element.
+    /// </summary>
+    public bool Equals(CneOptions? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null) return false;
+        foreach (var property in SettableProperties)
+        {
+            object? mine = property.GetValue(this), theirs = property.GetValue(other);
+            bool same = mine is IReadOnlyList<int> a && theirs is IReadOnlyList<int> b ? a.SequenceEqual(b) : Equals(mine, theirs);
+            if (!same) return false;
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var property in SettableProperties)
+        {
+            if (property.GetValue(this) is IReadOnlyList<int> list)
+                foreach (int v in list) hash.Add(v);
+            else hash.Add(property.GetValue(this));
+        }
+        return hash.ToHashCode();
+    }
+    // ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+
     /// <summary>The learning rate in force: <see cref="LearningRate"/> or the mode's default.</summary>
     public double EffectiveLearningRate => LearningRate ?? (Parametric ? 0.001 : 1.0);
 
@@ -147,9 +211,64 @@ public sealed record CneOptions
     /// <summary>The upper clamp in force.</summary>
     public double EffectiveClampHigh => ClampHigh ?? (Metric == SimilarityMetric.Euclidean ? 1.0 : double.PositiveInfinity);
 
+    // ---- FFT repulsion (t-SNE limit) and kNN preprocessing: RepulsionMode.Fft and the options it reads ----
+
+    /// <summary>
+    /// How repulsion is computed (default <see cref="RepulsionMode.Sampled"/>, the reference's sampled negatives).
+    /// <see cref="RepulsionMode.Fft"/> trains t-SNE on the kNN affinities with <see cref="Perplexity"/>,
+    /// <see cref="EarlyExaggerationFactor"/>, <see cref="EarlyExaggerationEpochs"/> and <see cref="Exaggeration"/>;
+    /// the loss, negatives, batch, optimiser and schedule options do not apply to it.
+    /// </summary>
+    public RepulsionMode Repulsion { get => _repulsion.Or(PresetDefaults.Repulsion); init => _repulsion = value; }
+
+    /// <summary>
+    /// <see cref="RepulsionMode.Fft"/> only: perplexity of the Gaussian input affinities over each point's
+    /// <see cref="K"/> neighbours, in (0, K] (t-SNE's usual pairing is K = 3 × perplexity). Default null: uniform
+    /// affinities on the binary kNN graph.
+    /// </summary>
+    public double? Perplexity { get => _perplexity.Or(PresetDefaults.Perplexity); init => _perplexity = value; }
+
+    /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α in the early epochs, ≥ 1 (default 12, as t-SNE).</summary>
+    public double EarlyExaggerationFactor { get; init; } = 12.0;
+
+    /// <summary>
+    /// <see cref="RepulsionMode.Fft"/> only: epochs of early exaggeration, ≥ 0 (default 250, as t-SNE; capped at
+    /// <see cref="Epochs"/>; none when <see cref="EarlyExaggeration"/> is false).
+    /// </summary>
+    public int EarlyExaggerationEpochs { get; init; } = 250;
+
+    /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α after the early phase, &gt; 0 (default 1: plain t-SNE).</summary>
+    public double Exaggeration { get; init; } = 1.0;
+
+    /// <summary>
+    /// The learning rate of a <see cref="RepulsionMode.Fft"/> run: <see cref="LearningRate"/>, or max(n / 12, 50)
+    /// (openTSNE's choice, n / early exaggeration; Belkina et al. 2019).
+    /// </summary>
+    public double FftLearningRate(int n) => LearningRate ?? Math.Max(n / 12.0, 50.0);
+
+    private void ValidateFft()
+    {
+        Enum(Repulsion, nameof(Repulsion));
+        if (Perplexity is { } perp && !(perp > 0 && perp <= K))
+            throw new ArgumentOutOfRangeException(nameof(Perplexity), perp, $"Perplexity must lie in (0, K = {K}].");
+        if (!(EarlyExaggerationFactor >= 1) || !double.IsFinite(EarlyExaggerationFactor))
+            throw new ArgumentOutOfRangeException(nameof(EarlyExaggerationFactor), EarlyExaggerationFactor, "EarlyExaggerationFactor must be finite and ≥ 1.");
+        if (EarlyExaggerationEpochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(EarlyExaggerationEpochs), EarlyExaggerationEpochs, "EarlyExaggerationEpochs must be ≥ 0.");
+        Positive(Exaggeration, nameof(Exaggeration));
+        if (Repulsion != RepulsionMode.Fft) return;
+        if (Dimensions != 2) throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "Repulsion Fft embeds in 2 dimensions.");
+        if (Parametric) throw new ArgumentException("Repulsion Fft is non-parametric; switch Parametric off.", nameof(Parametric));
+        if (Metric != SimilarityMetric.Euclidean) throw new ArgumentException("Repulsion Fft uses the Cauchy kernel: Metric must be Euclidean.", nameof(Metric));
+        if (Device == ComputeDevice.Gpu) throw new ArgumentException("Repulsion Fft runs on the CPU.", nameof(Device));
+    }
+
+    // ---- end of the FFT repulsion block ----
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
+        Enum(Preset, nameof(Preset));
         Enum(Loss, nameof(Loss));
         Enum(Metric, nameof(Metric));
         Enum(Schedule, nameof(Schedule));
@@ -194,12 +313,15 @@ public sealed record CneOptions
         if (ClampHigh is { } hi && double.IsNaN(hi)) throw new ArgumentOutOfRangeException(nameof(ClampHigh), hi, "ClampHigh must not be NaN.");
         if (!(EffectiveClampLow < EffectiveClampHigh))
             throw new ArgumentOutOfRangeException(nameof(ClampHigh), ClampHigh, $"ClampHigh must exceed ClampLow ({EffectiveClampLow}).");
+        if (KnnPcaComponents < 0)
+            throw new ArgumentOutOfRangeException(nameof(KnnPcaComponents), KnnPcaComponents, "KnnPcaComponents must be ≥ 0 (0 searches the data itself).");
         if (K < 1) throw new ArgumentOutOfRangeException(nameof(K), K, "K must be ≥ 1.");
         if (Dimensions < 1) throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "Dimensions must be ≥ 1.");
         if (SaveFrequency < 1) throw new ArgumentOutOfRangeException(nameof(SaveFrequency), SaveFrequency, "SaveFrequency must be ≥ 1.");
         if (HiddenLayers is null) throw new ArgumentNullException(nameof(HiddenLayers));
         foreach (int w in HiddenLayers)
             if (w < 1) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), w, "Every hidden layer needs a width ≥ 1.");
+        ValidateFft();
     }
 
     private static void Enum<T>(T value, string name) where T : struct, System.Enum

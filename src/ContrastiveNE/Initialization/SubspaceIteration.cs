@@ -20,7 +20,13 @@ internal static class SubspaceIteration
     /// The <paramref name="count"/> largest eigenvalues (descending) of the n × n symmetric matrix <paramref name="c"/>
     /// and their eigenvectors as the columns of an n × count row-major matrix.
     /// </summary>
-    public static (double[] Values, double[] Vectors) Leading(double[] c, int n, int count, int threads)
+    public static (double[] Values, double[] Vectors) Leading(double[] c, int n, int count, int threads) => Leading(c, n, count, threads, Tolerance);
+
+    /// <summary>
+    /// As <see cref="Leading(double[], int, int, int)"/>, stopping when every requested Ritz pair's relative residual is
+    /// below <paramref name="tolerance"/>: a loose tolerance gives a good subspace (not exact axes) in a few iterations.
+    /// </summary>
+    public static (double[] Values, double[] Vectors) Leading(double[] c, int n, int count, int threads, double tolerance)
     {
         int p = Math.Min(n, Math.Max(2 * count, count + 10));
         // Vectors are stored as rows (p × n) so that every product below is a contiguous dot product or axpy.
@@ -66,7 +72,7 @@ internal static class SubspaceIteration
                 var qk = ritzQ.AsSpan(k * n, n);
                 var zk = ritzZ.AsSpan(k * n, n);
                 for (int i = 0; i < n; i++) { double e = zk[i] - theta[k] * qk[i]; r2 += e * e; }
-                converged = Math.Sqrt(r2) <= Tolerance * scale;
+                converged = Math.Sqrt(r2) <= tolerance * scale;
             }
             if (converged || iteration == MaxIterations - 1) break;
             Array.Copy(ritzZ, q, q.Length);

@@ -45,6 +45,8 @@ public class CneOptionsTests
         { nameof(CneOptions.Dimensions), new CneOptions { Dimensions = 0 } },
         { nameof(CneOptions.SaveFrequency), new CneOptions { SaveFrequency = 0 } },
         { nameof(CneOptions.HiddenLayers), new CneOptions { HiddenLayers = [100, 0] } },
+        { nameof(CneOptions.Preset), new CneOptions { Preset = (CnePreset)9 } },
+        { nameof(CneOptions.KnnPcaComponents), new CneOptions { KnnPcaComponents = -1 } },
     };
 
     [Theory]
