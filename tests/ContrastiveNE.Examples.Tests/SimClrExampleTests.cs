@@ -17,7 +17,7 @@ public class SimClrExampleTests(Xunit.Abstractions.ITestOutputHelper testOutput)
         {
             var settings = new SimClrSettings
             {
-                TrainRows = 600, TestRows = 300, Epochs = 6, BatchSize = 100, MapEpochs = 30, Output = output, Threads = 2,
+                TrainRows = 2000, TestRows = 500, Epochs = 6, BatchSize = 100, MapEpochs = 30, Output = output, Threads = 2,
             };
             var log = new StringWriter();
             var report = SimClrExample.Run(settings, log, Data.Value);
@@ -29,13 +29,14 @@ public class SimClrExampleTests(Xunit.Abstractions.ITestOutputHelper testOutput)
             Assert.True(report.SecondsPerEpoch > 0);
             foreach (double accuracy in new[] { report.KnnAccuracy, report.KnnAccuracyRandomInit, report.KnnAccuracyPixels })
                 Assert.InRange(accuracy, 0.3, 1.0); // ten classes: chance is 0.1
-            // Learning shows as a representation better than the untrained encoder's (gain measured 0.12).
-            Assert.True(report.KnnAccuracy >= 0.56, $"trained 10-NN accuracy {report.KnnAccuracy} (measured 0.607)");
-            Assert.True(report.KnnAccuracy >= report.KnnAccuracyRandomInit + 0.07,
+            // Learning shows as a representation better than the untrained encoder's (repository subsample, 2,000 training rows:
+            // trained 0.658, untrained 0.588, gain 0.070).
+            Assert.True(report.KnnAccuracy >= 0.62, $"trained 10-NN accuracy {report.KnnAccuracy} (measured 0.658)");
+            Assert.True(report.KnnAccuracy >= report.KnnAccuracyRandomInit + 0.04,
                 $"trained {report.KnnAccuracy} vs untrained {report.KnnAccuracyRandomInit}: training did not improve the representation");
             Assert.InRange(report.KnnAccuracyPixels, 0.6, 1.0);
 
-            Assert.Equal(600, report.Representation.Rows);
+            Assert.Equal(2000, report.Representation.Rows);
             Assert.Equal(64, report.Representation.Columns);
             Assert.All(report.Representation.Data, v => Assert.True(float.IsFinite(v)));
             var (min, mean) = SimClrExample.FeatureVariance(report.Representation);
@@ -51,7 +52,7 @@ public class SimClrExampleTests(Xunit.Abstractions.ITestOutputHelper testOutput)
             Assert.True(LiveDimensions(report.Representation) >= 32, "fewer than half of the dimensions vary");
 
             var map = NpyFile.ReadMatrix(output);
-            Assert.Equal(600, map.Rows);
+            Assert.Equal(2000, map.Rows);
             Assert.Equal(2, map.Columns);
             Assert.Equal(report.Map!.Data, map.Data);
             Assert.InRange(report.MapKnnAccuracy, 0.3, 1.0);
