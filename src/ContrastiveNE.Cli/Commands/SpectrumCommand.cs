@@ -133,7 +133,9 @@ internal static class SpectrumCommand
             if (!graphs.TryGetValue(key, out var graph))
                 graphs[key] = graph = EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
             var result = EmbedPipeline.Fit(graph, start, options, progress, word, context.CancellationToken);
-            panels.Add(new FigurePanel($"{word} ({Choices.Word(Choices.Losses, options.Loss)})", result.Embedding));
+            // The title names what drew the map: the loss, or the t-SNE engine when the repulsion is computed by FFT.
+            string engine = options.Repulsion == Embedding.RepulsionMode.Fft ? "t-SNE, fft" : Choices.Word(Choices.Losses, options.Loss);
+            panels.Add(new FigurePanel($"{word} ({engine})", result.Embedding));
         }
 
         string png = parsed.GetValue(plot)!;

@@ -12,6 +12,6 @@ public enum CnePreset
     /// <summary>A UMAP-like map (the neg loss near s = 1) tuned to preserve neighbours better than umap-learn, in a fraction of its time.</summary>
     Umap,
 
-    /// <summary>A t-SNE-like map: the InfoNCE loss at s = 0 with many negatives (t-SNE is InfoNCE's limit of infinitely many).</summary>
+    /// <summary>A t-SNE-like map: InfoNCE's limit of infinitely many negatives (t-SNE on perplexity-calibrated kNN affinities), its repulsion computed by FFT interpolation (<see cref="RepulsionMode.Fft"/>).</summary>
     Tsne,
 }
