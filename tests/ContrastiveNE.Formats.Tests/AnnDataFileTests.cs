@@ -11,7 +11,7 @@ public sealed class AnnDataFileTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static Matrix Npy(string name) => NpyFile.ReadMatrix(Fixtures.Path(name));
+    private static Matrix Npy(string name) => NpyFile.ReadMatrix(FormatFixtures.Path(name));
 
     [Theory]
     [InlineData("cells-dense.h5ad")]
@@ -19,7 +19,7 @@ public sealed class AnnDataFileTests : IDisposable
     [InlineData("cells-csc.h5ad")]
     public void X_dense_csr_and_csc_read_as_the_counts(string name)
     {
-        var loaded = DataFormats.Read(Fixtures.Path(name));
+        var loaded = DataFormats.Read(FormatFixtures.Path(name));
         var expected = Npy("cells-X.npy");
         Assert.Equal((60, 20), (loaded.Data.Rows, loaded.Data.Columns));
         Assert.Equal(expected.Data, loaded.Data.Data);
@@ -30,11 +30,11 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Obsm_layers_and_categorical_labels()
     {
-        string path = Fixtures.Path("cells-dense.h5ad");
+        string path = FormatFixtures.Path("cells-dense.h5ad");
         var pca = DataFormats.Read(path, new() { Obsm = "X_pca", LabelColumn = LabelColumn.ByName("cell_type") });
         Assert.Equal(Npy("cells-pca.npy").Data, pca.Data.Data);
         Assert.Equal(["B cell", "T cell", "monocyte"], pca.LabelNames!);
-        Assert.Equal(NpyFile.ReadLabels(Fixtures.Path("cells-celltype-codes.npy")), pca.Labels!);
+        Assert.Equal(NpyFile.ReadLabels(FormatFixtures.Path("cells-celltype-codes.npy")), pca.Labels!);
         var layer = DataFormats.Read(path, new() { Layer = "counts" });
         Assert.Equal(Npy("cells-X.npy").Data, layer.Data.Data);
         var batch = DataFormats.Read(path, new() { LabelColumn = LabelColumn.ByName("batch") });
@@ -46,7 +46,7 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Missing_keys_list_the_keys_that_exist()
     {
-        string path = Fixtures.Path("cells-dense.h5ad");
+        string path = FormatFixtures.Path("cells-dense.h5ad");
         var obsm = Assert.Throws<ArgumentException>(() => DataFormats.Read(path, new() { Obsm = "X_umap" }));
         Assert.Equal(nameof(DataReadOptions.Obsm), obsm.ParamName);
         Assert.Contains("obsm has no entry 'X_umap'; it holds X_pca", obsm.Message);
@@ -60,7 +60,7 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Out_of_range_sparse_indices_and_nan_name_the_place()
     {
-        string path = Fixtures.Path("cells-bad.h5ad");
+        string path = FormatFixtures.Path("cells-bad.h5ad");
         var sparse = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path));
         Assert.StartsWith($"{path}[X], row 0: the column index 23 of stored value 5 is outside the 20 columns", sparse.Message);
         var nan = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path, new() { Obsm = "X_pca" }));
@@ -70,7 +70,7 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Wrong_types_name_the_entry()
     {
-        string path = Fixtures.Path("cells-bad.h5ad");
+        string path = FormatFixtures.Path("cells-bad.h5ad");
         var frame = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path, new() { Obsm = "meta" }));
         Assert.StartsWith($"{path}[obsm['meta']]: is encoded as 'dataframe', not an array or a CSR/CSC sparse matrix.", frame.Message);
         var floats = Assert.Throws<InvalidDataException>(() => DataFormats.Read(path, new() { Obsm = "X_pca", LabelColumn = LabelColumn.ByName("size") }));
@@ -83,7 +83,7 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Truncated_empty_and_foreign_files_are_one_clear_error()
     {
-        byte[] good = File.ReadAllBytes(Fixtures.Path("cells-dense.h5ad"));
+        byte[] good = File.ReadAllBytes(FormatFixtures.Path("cells-dense.h5ad"));
         foreach (var (name, bytes) in new[] { ("cut.h5ad", good[..(good.Length / 3)]), ("empty.h5ad", Array.Empty<byte>()), ("text.h5ad", "not hdf5"u8.ToArray()) })
         {
             string path = _dir.File(name);
@@ -97,7 +97,7 @@ public sealed class AnnDataFileTests : IDisposable
     [Fact]
     public void Written_file_holds_the_embedding_names_and_labels_and_reads_back()
     {
-        var source = DataFormats.Read(Fixtures.Path("cells-dense.h5ad"), new() { Obsm = "X_pca", LabelColumn = LabelColumn.ByName("cell_type") });
+        var source = DataFormats.Read(FormatFixtures.Path("cells-dense.h5ad"), new() { Obsm = "X_pca", LabelColumn = LabelColumn.ByName("cell_type") });
         var embedding = new Matrix(60, 2, Enumerable.Range(0, 120).Select(i => i * 0.25f).ToArray());
         string path = _dir.File("out.h5ad");
         DataFormats.Write(path, embedding, new DataWriteOptions
