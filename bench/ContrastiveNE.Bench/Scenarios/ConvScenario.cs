@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ContrastiveNE.Data;
 using ContrastiveNE.Examples.SimClr;
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Models;
 using ContrastiveNE.Models.Layers;
 using ContrastiveNE.Randomness;

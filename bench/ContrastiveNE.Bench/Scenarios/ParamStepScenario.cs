@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ContrastiveNE.Data;
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Models;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Threading;

@@ -1,4 +1,4 @@
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Randomness;
 
 namespace ContrastiveNE.Models;

@@ -3,8 +3,7 @@ using static ContrastiveNE.Tests.Models.ReferenceNetwork;
 
 namespace ContrastiveNE.Tests.Models;
 
-// The type shares its name with the ContrastiveNE.Linear namespace, which would win over a file-level using here.
-using Linear = ContrastiveNE.Models.Linear;
+// The type shares its name with the ContrastiveNE.LinearAlgebra namespace, which would win over a file-level using here.
 
 public class MlpTests
 {

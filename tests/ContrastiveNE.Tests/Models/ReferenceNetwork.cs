@@ -2,8 +2,7 @@ using ContrastiveNE.Models;
 
 namespace ContrastiveNE.Tests.Models;
 
-// The type shares its name with the ContrastiveNE.Linear namespace, which would win over a file-level using here.
-using Linear = ContrastiveNE.Models.Linear;
+// The type shares its name with the ContrastiveNE.LinearAlgebra namespace, which would win over a file-level using here.
 
 /// <summary>
 /// A straightforward double-precision implementation of a chain of <see cref="Linear"/> and <see cref="Relu"/>

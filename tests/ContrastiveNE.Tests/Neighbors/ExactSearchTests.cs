@@ -1,5 +1,5 @@
 using ContrastiveNE.Data;
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Neighbors;
 using ContrastiveNE.Randomness;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using ContrastiveNE.Data;
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Threading;
 

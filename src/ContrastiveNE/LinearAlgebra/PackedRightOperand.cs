@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using ContrastiveNE.Threading;
 
-namespace ContrastiveNE.Linear;
+namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>
 /// The right operand Bᵀ of many products A·Bᵀ packed once into the GEMM's strip layout, so a caller that multiplies

@@ -1,4 +1,4 @@
-namespace ContrastiveNE.Linear;
+namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>Whether a GEMM operand is used as stored or transposed.</summary>
 public enum Transpose

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ContrastiveNE.Linear;
+namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>
 /// Packs operands into the layout the micro-kernels stream: a block of op(B) (kc rows × w columns) becomes

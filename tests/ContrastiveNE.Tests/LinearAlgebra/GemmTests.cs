@@ -1,7 +1,7 @@
-using ContrastiveNE.Linear;
+using ContrastiveNE.LinearAlgebra;
 using ContrastiveNE.Randomness;
 
-namespace ContrastiveNE.Tests.Linear;
+namespace ContrastiveNE.Tests.LinearAlgebra;
 
 public class GemmTests
 {

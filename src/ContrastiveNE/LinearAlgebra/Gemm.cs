@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using ContrastiveNE.Threading;
 
-namespace ContrastiveNE.Linear;
+namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>
 /// Single-precision general matrix multiply on row-major operands:

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace ContrastiveNE.Linear;
+namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>
 /// The register-blocked micro-kernels: C[0..mr, 0..nr] ← α·A·B + β·C for one MR × NR tile, where B is a packed
