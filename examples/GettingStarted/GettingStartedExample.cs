@@ -29,7 +29,8 @@ public static class GettingStartedExample
 
         // 2. Fit: kNN graph → PCA initialisation → 200 epochs of InfoNC-t-SNE (the defaults); the seed makes it repeatable.
         var cne = new Cne(new CneOptions { Seed = 1, Threads = threads });
-        CneEmbedding run = cne.Fit(data);
+        //    `using`: a GPU fit (Device = Gpu or Auto) holds device memory until the result is disposed.
+        using CneEmbedding run = cne.Fit(data);
 
         // 3. Save: the map is an n × 2 matrix, written atomically.
         NpyFile.Write(outputPath, run.Embedding);

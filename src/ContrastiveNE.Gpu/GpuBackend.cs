@@ -11,8 +11,16 @@ namespace ContrastiveNE.Gpu;
 /// The GPU backend behind <see cref="CneOptions.Device"/>: opens the CUDA device and trains there. The core library
 /// finds it by loading this assembly and calling <see cref="Register"/>; applications may also call it themselves.
 /// </summary>
-public sealed class GpuBackend : IDeviceBackend
+/// <remarks>
+/// The backend opens its device on the first trainer and holds it (the compiled kernels live on it) until
+/// <see cref="Dispose"/>. Each trainer it creates holds its own device buffers, freed when the
+/// <see cref="CneEmbedding"/> that owns the trainer is disposed. The shared <see cref="Cuda"/> instance lives for the
+/// whole process; dispose only backends you created yourself.
+/// </remarks>
+public sealed class GpuBackend : IDeviceBackend, IDisposable
 {
+    private bool _disposed;
+
     private readonly Lazy<bool> _available;
     private readonly Lazy<(GpuDevice Device, GpuKernels Kernels)> _opened;
 
@@ -41,10 +49,26 @@ public sealed class GpuBackend : IDeviceBackend
     public bool IsAvailable => _available.Value;
 
     /// <inheritdoc/>
-    public string DeviceName => _opened.Value.Device.Name;
+    public string DeviceName => Kernels.Accelerator.Name;
 
     /// <summary>The opened device's kernels (opens the device on first use).</summary>
-    public GpuKernels Kernels => _opened.Value.Kernels;
+    /// <exception cref="ObjectDisposedException">The backend was disposed.</exception>
+    public GpuKernels Kernels
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _opened.Value.Kernels;
+        }
+    }
+
+    /// <summary>Closes the device if it was opened (every trainer created by this backend becomes unusable); idempotent.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_opened.IsValueCreated) _opened.Value.Device.Dispose();
+    }
 
     /// <inheritdoc/>
     public IPhaseTrainer CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options)

@@ -14,15 +14,25 @@ namespace ContrastiveNE.Gpu;
 public sealed class GpuDevice : IDisposable
 {
     private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private bool _disposed;
 
     private GpuDevice(Context context, Accelerator accelerator)
     {
         _context = context;
-        Accelerator = accelerator;
+        _accelerator = accelerator;
     }
 
     /// <summary>The ILGPU accelerator the kernels run on.</summary>
-    public Accelerator Accelerator { get; }
+    /// <exception cref="ObjectDisposedException">The device was disposed.</exception>
+    public Accelerator Accelerator
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _accelerator;
+        }
+    }
 
     /// <summary>The device's name as the driver reports it, e.g. <c>NVIDIA H100 80GB HBM3</c>.</summary>
     public string Name => Accelerator.Name;
@@ -77,10 +87,15 @@ public sealed class GpuDevice : IDisposable
         return new GpuDevice(context, context.CreateCPUAccelerator(0));
     }
 
-    /// <inheritdoc/>
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Releases the accelerator and its context (every buffer allocated on it becomes invalid); idempotent.</summary>
     public void Dispose()
     {
-        Accelerator.Dispose();
+        if (_disposed) return;
+        _disposed = true;
+        _accelerator.Dispose();
         _context.Dispose();
     }
 }

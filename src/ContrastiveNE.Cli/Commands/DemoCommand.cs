@@ -46,7 +46,9 @@ internal static class DemoCommand
 
             var graph = EmbedPipeline.BuildGraph(data, options, "digits", progress, context.CancellationToken);
             var start = EmbedPipeline.Initialize(data, options, null, progress);
-            var embedding = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken).Embedding;
+            Matrix embedding;
+            using (var run = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken))
+                embedding = run.Embedding;
             var embedSeconds = clock.Elapsed;
 
             string dir = parsed.GetValue(outputDir)!;

@@ -131,7 +131,7 @@ internal static class EmbedCommand
         // The start first: a bad --init file should fail before the kNN search, not after.
         var start = EmbedPipeline.Initialize(data, options, initFile, progress);
         var graph = userGraph ?? EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
-        var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
+        using var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
     }
 
@@ -145,7 +145,7 @@ internal static class EmbedCommand
         var start = initFile is null ? null : EmbedPipeline.Initialize(data, options, initFile, progress);
         DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
         var estimator = new Embedding.Cne(options);
-        var result = progress.Run("knn+epochs", phase => estimator.Fit(data, start,
+        using var result = progress.Run("knn+epochs", phase => estimator.Fit(data, start,
             phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
         if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
@@ -166,9 +166,13 @@ internal static class EmbedCommand
             result = progress.Run("knn+epochs", phase => estimator.Fit(data, (Matrix?)null,
                 phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
         }
-        if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
-        var embedding = progress.Time("transform", () => result.Embedding);
-        return new EmbedRun(embedding, result.Save);
+        // The device buffers of a GPU fit are freed here; the embedding and the network stay readable.
+        using (result)
+        {
+            if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
+            var embedding = progress.Time("transform", () => result.Embedding);
+            return new EmbedRun(embedding, result.Save);
+        }
     }
 
     /// <summary>The picture title: the input's name and the loss / spectrum settings that shape the map.</summary>

@@ -70,7 +70,8 @@ internal static class SpectrumCommand
                 var options = baseOptions with { S = value };
                 EmbedOptions.Validate(options);
                 string label = value.ToString(CultureInfo.InvariantCulture);
-                var result = EmbedPipeline.Fit(graph, start, options, progress, $"s={label}", context.CancellationToken);
+                // Disposed at once: on the GPU each s holds its own device buffers, so freeing them keeps one set alive at a time.
+                using var result = EmbedPipeline.Fit(graph, start, options, progress, $"s={label}", context.CancellationToken);
                 panels.Add(new FigurePanel($"s = {label}", result.Embedding));
             }
 
@@ -132,7 +133,7 @@ internal static class SpectrumCommand
             var key = (options.K, options.KnnMethod, options.KnnMetric, options.KnnPcaComponents);
             if (!graphs.TryGetValue(key, out var graph))
                 graphs[key] = graph = EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
-            var result = EmbedPipeline.Fit(graph, start, options, progress, word, context.CancellationToken);
+            using var result = EmbedPipeline.Fit(graph, start, options, progress, word, context.CancellationToken);
             // The title names what drew the map: the loss, or the t-SNE engine when the repulsion is computed by FFT.
             string engine = options.Repulsion == Embedding.RepulsionMode.Fft ? "t-SNE, fft" : Choices.Word(Choices.Losses, options.Loss);
             panels.Add(new FigurePanel($"{word} ({engine})", result.Embedding));

@@ -41,6 +41,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _heads, _tails, _rows, _noColumns;
     private readonly List<float[]> _batchLosses = [];
     private readonly (uint K0, uint K1) _key;
+    private bool _disposed;
 
     /// <summary>Uploads the graph and the table's positions to <paramref name="kernels"/>' accelerator.</summary>
     /// <param name="kernels">The kernels of the device to train on.</param>
@@ -100,7 +101,15 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
     public int EpochsCompleted { get; private set; }
 
     /// <inheritdoc/>
-    public double Z => Math.Exp(_logZ.GetAsArray1D()[0]);
+    /// <exception cref="ObjectDisposedException">The trainer was disposed (its device buffers are freed).</exception>
+    public double Z
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Math.Exp(_logZ.GetAsArray1D()[0]);
+        }
+    }
 
     /// <inheritdoc/>
     public double Temperature => _options.Temperature;
@@ -109,6 +118,7 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
     public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         var o = _options;
         // One run: a fresh optimiser here, kept through the early-exaggeration boundary (only the spectrum changes).
@@ -180,9 +190,11 @@ public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
         return buffer;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Frees the device buffers (and the owner given to the constructor); idempotent. The table keeps the last positions.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (var b in new IDisposable[] { _positions, _snapshot, _grad, _state1, _state2, _losses, _logZ, _logZState1, _logZState2, _heads, _tails, _rows, _noColumns })
             b.Dispose();
         _owner?.Dispose();

@@ -53,6 +53,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _heads, _tails, _rows, _identity, _noColumns;
     private readonly List<float[]> _batchLosses = [];
     private readonly (uint K0, uint K1) _key;
+    private bool _disposed;
 
     /// <summary>Uploads the data, the graph and the network's parameters.</summary>
     /// <param name="kernels">The device's kernels.</param>
@@ -119,7 +120,15 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
     public int EpochsCompleted { get; private set; }
 
     /// <inheritdoc/>
-    public double Z => Math.Exp(_logZ.GetAsArray1D()[0]);
+    /// <exception cref="ObjectDisposedException">The trainer was disposed (its device buffers are freed).</exception>
+    public double Z
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Math.Exp(_logZ.GetAsArray1D()[0]);
+        }
+    }
 
     /// <inheritdoc/>
     public double Temperature => _options.Temperature;
@@ -128,6 +137,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
     public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         var o = _options;
         // One run: a fresh optimiser here, kept through the early-exaggeration boundary (only the spectrum changes).
@@ -269,9 +279,11 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
         return buffer;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Frees the device buffers; idempotent. The host network keeps the parameters of the last finished epoch.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (var layer in _layers) { layer.Weight.Dispose(); layer.Bias.Dispose(); }
         for (int i = 0; i < _activations.Length; i++) _activations[i].Dispose();
         for (int i = 1; i < _gradients.Length; i++) _gradients[i].Dispose();

@@ -261,10 +261,19 @@ public sealed class Cne
 
     private CneEmbedding Run(CneEmbedding result, ResolvedSpectrum spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
-        snapshots?.Invoke(-1, result.Embedding.Clone());
-        // One run over all epochs: early exaggeration changes only the spectrum value at ⌊E/3⌋ (docs/method.md).
-        result.RunFit(Options.Epochs, spectrum.Schedule, progress, snapshots, token);
-        return result;
+        try
+        {
+            snapshots?.Invoke(-1, result.Embedding.Clone());
+            // One run over all epochs: early exaggeration changes only the spectrum value at ⌊E/3⌋ (docs/method.md).
+            result.RunFit(Options.Epochs, spectrum.Schedule, progress, snapshots, token);
+            return result;
+        }
+        catch
+        {
+            // The caller never sees this result, so a GPU trainer's device buffers are freed here.
+            result.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

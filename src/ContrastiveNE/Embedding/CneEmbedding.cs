@@ -9,13 +9,22 @@ namespace ContrastiveNE.Embedding;
 /// epoch, the resolved spectrum values, and the trainer, so that <see cref="Optimize"/> can continue. A parametric
 /// embedding also holds its network (<see cref="Model"/>), which embeds new rows and can be saved.
 /// </summary>
-public sealed class CneEmbedding
+/// <remarks>
+/// A fit on the GPU (<see cref="CneOptions.Device"/>) keeps its trainer's device buffers (positions or network,
+/// optimiser state, edge list) so that <see cref="Optimize"/> can continue on the device: dispose the embedding
+/// (<c>using var fit = cne.Fit(data);</c>) to free them as soon as no more epochs are needed. Disposing a CPU
+/// embedding is harmless. After <see cref="Dispose"/> the results stay readable (<see cref="Embedding"/>,
+/// <see cref="Model"/>, <see cref="Transform"/>, <see cref="Save"/>, <see cref="BatchLosses"/>, <see cref="Z"/>,
+/// <see cref="Temperature"/>); only <see cref="Optimize"/> throws <see cref="ObjectDisposedException"/>.
+/// </remarks>
+public sealed class CneEmbedding : IDisposable
 {
     private readonly EmbeddingTable? _table;
     private readonly CneModel? _model;
     private readonly Matrix? _data;
     private readonly IPhaseTrainer _trainer;
     private Matrix? _mapped;
+    private (double Z, double Temperature)? _final;
 
     internal CneEmbedding(EmbeddingTable table, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
     {
@@ -73,10 +82,10 @@ public sealed class CneEmbedding
     public int EpochsCompleted => _trainer.EpochsCompleted;
 
     /// <summary>The learned NCE normalisation constant Z (1 for other losses).</summary>
-    public double Z => _trainer.Z;
+    public double Z => _final?.Z ?? _trainer.Z;
 
     /// <summary>The temperature τ (learned when <see cref="CneOptions.LearnableTemperature"/>).</summary>
-    public double Temperature => _trainer.Temperature;
+    public double Temperature => _final?.Temperature ?? _trainer.Temperature;
 
     /// <summary>The trainer (internal: benchmarks read its counters).</summary>
     internal IPhaseTrainer Trainer => _trainer;
@@ -98,6 +107,7 @@ public sealed class CneEmbedding
     public CneEmbedding Optimize(int epochs, double? spectrum = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_final is not null, this);
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         if (spectrum is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ArgumentOutOfRangeException(nameof(spectrum), s, "The spectrum value must be finite and > 0.");
@@ -114,6 +124,20 @@ public sealed class CneEmbedding
         };
         Cancelled = !_trainer.Optimize(epochs, spectrum, progress, after, token);
         _mapped = null;
+    }
+
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => _final is not null;
+
+    /// <summary>
+    /// Frees what the trainer holds outside managed memory (a GPU trainer's device buffers); idempotent. The results
+    /// stay readable; <see cref="Optimize"/> throws <see cref="ObjectDisposedException"/> afterwards.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_final is not null) return;
+        _final = (_trainer.Z, _trainer.Temperature);
+        (_trainer as IDisposable)?.Dispose();
     }
 }
 

@@ -1,6 +1,7 @@
 using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Gpu.Tests.Support;
+using ContrastiveNE.Gpu.Training;
 using ContrastiveNE.Losses;
 using ContrastiveNE.Metrics;
 using ContrastiveNE.Neighbors;
@@ -136,6 +137,33 @@ public class GpuTrainingTests
         Assert.True(fit.Cancelled);
         Assert.Equal(3, fit.EpochsCompleted); // epochs 0 and 1 finished, epoch 2 cancelled before its first batch
         Assert.All(fit.Embedding.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DisposingTheEmbeddingFreesTheDeviceTrainerAndKeepsTheResultsReadable(bool parametric)
+    {
+        DeviceBackends.Register(CpuBackend);
+        var (graph, _, n) = Digits.Value;
+        var data = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(0, n);
+        var options = Options(ComputeDevice.Gpu, LossMode.Nce) with { Epochs = 2, Parametric = parametric, HiddenLayers = [32] };
+        var fit = parametric ? new Cne(options).Fit(data, graph) : new Cne(options).Fit(graph);
+        var trainer = fit.Trainer;
+        Assert.IsType(parametric ? typeof(GpuParametricTrainer) : typeof(GpuEmbeddingTrainer), trainer);
+        double z = fit.Z;
+        var before = fit.Embedding.Clone();
+
+        fit.Dispose();
+        fit.Dispose(); // idempotent
+
+        Assert.True(fit.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => trainer.Z); // the device buffers are gone
+        Assert.Throws<ObjectDisposedException>(() => fit.Optimize(1));
+        Assert.Throws<ObjectDisposedException>(() => trainer.Optimize(1, SpectrumSchedule.Constant(1)));
+        Assert.Equal(z, fit.Z); // the results stay readable
+        Assert.Equal(before.Data, fit.Embedding.Data);
+        Assert.Equal(2, fit.BatchLosses.Count);
     }
 
     [Fact]
