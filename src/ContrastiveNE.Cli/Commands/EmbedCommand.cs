@@ -147,7 +147,6 @@ internal static class EmbedCommand
         var estimator = new Embedding.Cne(options);
         using var result = progress.Run("knn+epochs", phase => estimator.Fit(data, start,
             phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
-        if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
         return new EmbedRun(result.Embedding, null);
     }
 
@@ -169,7 +168,6 @@ internal static class EmbedCommand
         // The device buffers of a GPU fit are freed here; the embedding and the network stay readable.
         using (result)
         {
-            if (result.Cancelled) throw new OperationCanceledException(context.CancellationToken);
             var embedding = progress.Time("transform", () => result.Embedding);
             return new EmbedRun(embedding, result.Save);
         }

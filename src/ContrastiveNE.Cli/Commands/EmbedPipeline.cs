@@ -39,17 +39,12 @@ internal static class EmbedPipeline
         return start;
     }
 
-    /// <summary>Trains a non-parametric embedding (the caller disposes it); Ctrl-C throws <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Trains a non-parametric embedding (the caller disposes it); Ctrl-C throws <see cref="OperationCanceledException"/> from the library.</summary>
     public static CneEmbedding Fit(NeighborGraph graph, Matrix start, CneOptions options, ProgressReporter progress, string phaseName, CancellationToken token)
     {
         var estimator = new Cne(options);
         var result = progress.Run(phaseName, phase =>
             estimator.Fit(graph, start, phase.As<EpochReport>(report => EpochLine(report, options.Epochs)), null, token));
-        if (result.Cancelled)
-        {
-            result.Dispose();
-            throw new OperationCanceledException(token);
-        }
         return result;
     }
 

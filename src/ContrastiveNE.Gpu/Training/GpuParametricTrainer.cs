@@ -134,7 +134,7 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
     public double Temperature => _options.Temperature;
 
     /// <inheritdoc/>
-    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    public void Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -195,13 +195,12 @@ public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
                 }
             _batchLosses.Add(done == _batchesPerEpoch ? losses : losses[..done]);
             EpochsCompleted++;
-            if (done < _batchesPerEpoch) return false;
+            if (done < _batchesPerEpoch) cancellationToken.ThrowIfCancellationRequested(); // only a cancellation ends an epoch early
             double mean = 0;
             foreach (float l in losses) mean += l;
             progress?.Report(new EpochReport(epoch, _batchesPerEpoch == 0 ? 0 : mean / _batchesPerEpoch, lr, value));
             epochCompleted?.Invoke(epoch);
         }
-        return true;
     }
 
     private void Forward(int rows)

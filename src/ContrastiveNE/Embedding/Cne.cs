@@ -33,7 +33,7 @@ public sealed class Cne
     /// <param name="initialization">Optional n × d starting positions (copied); not allowed with <see cref="CneOptions.Parametric"/>, where the network's initialisation decides.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and after every epoch e with e mod SaveFrequency = 0, with a copy of the positions.</param>
-    /// <param name="cancellationToken">Stops within one batch; the result then holds the partial embedding and <see cref="CneEmbedding.Cancelled"/>.</param>
+    /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
     public CneEmbedding Fit(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
@@ -47,18 +47,46 @@ public sealed class Cne
         CheckInitialization(initialization, data.Rows);
         if (Options.Repulsion == RepulsionMode.Fft)
         {
+            Enter(FitPhase.Neighbors, cancellationToken);
             // One PCA serves the kNN search and the initialisation (its first two columns are PCA's initialisation).
             var projected = ProjectForSearch(data);
+            cancellationToken.ThrowIfCancellationRequested();
             var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads);
+            Enter(FitPhase.Initialization, cancellationToken);
             var tsneStart = initialization?.Clone()
                 ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
+            Enter(FitPhase.Epochs, cancellationToken);
             return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
         }
+        Enter(FitPhase.Neighbors, cancellationToken);
         var graph = CreateGraph(data, null, cancellationToken);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
-        var start = initialization?.Clone() ?? DefaultInitialization(data);
+        var start = Initialize(data, initialization, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
+    }
+
+    /// <summary>The initialisation phase: a copy of the user's start, or PCA (not interruptible; the token is checked before and after).</summary>
+    private Matrix Initialize(Matrix data, Matrix? initialization, CancellationToken token)
+    {
+        Enter(FitPhase.Initialization, token);
+        var start = initialization?.Clone() ?? DefaultInitialization(data);
+        Enter(FitPhase.Epochs, token);
+        return start;
+    }
+
+    /// <summary>Called when a phase of a fit begins, after the cancellation check (tests cancel at a known phase from here).</summary>
+    internal Action<FitPhase>? PhaseStarted { get; init; }
+
+    /// <summary>Passed to the CPU trainer's <see cref="ContrastiveTrainer.BatchCompleted"/> (tests cancel mid-epoch from here).</summary>
+    internal Action<int, int>? BatchCompleted { get; init; }
+
+    /// <summary>A phase boundary: a cancellation point, then the phase begins.</summary>
+    private void Enter(FitPhase phase, CancellationToken token)
+    {
+        token.ThrowIfCancellationRequested();
+        PhaseStarted?.Invoke(phase);
     }
 
     /// <summary>
@@ -72,7 +100,7 @@ public sealed class Cne
     /// <param name="initialization">Optional n × d starting positions (copied); not with <see cref="CneOptions.Parametric"/>.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
-    /// <param name="cancellationToken">Stops within one batch, leaving a usable partial result.</param>
+    /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
     public CneEmbedding Fit(Matrix data, NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
@@ -86,7 +114,7 @@ public sealed class Cne
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
-        var start = initialization?.Clone() ?? DefaultInitialization(data);
+        var start = Initialize(data, initialization, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
     }
 
@@ -98,7 +126,7 @@ public sealed class Cne
     /// <param name="initialization">Optional n × d starting positions (copied).</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
-    /// <param name="cancellationToken">Stops within one batch, leaving a usable partial result.</param>
+    /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
     public CneEmbedding Fit(NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
@@ -107,7 +135,9 @@ public sealed class Cne
         if (Options.Parametric)
             throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data) or Fit(data, graph).", nameof(CneOptions.Parametric));
         CheckInitialization(initialization, graph.NodeCount);
+        Enter(FitPhase.Initialization, cancellationToken);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
+        Enter(FitPhase.Epochs, cancellationToken);
         if (Options.Repulsion == RepulsionMode.Fft)
             return TrainTsne(AffinityMatrix.Uniform(graph), initialization is null ? TsneInitialization(start) : start, progress, snapshots, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -121,13 +151,16 @@ public sealed class Cne
     /// </summary>
     /// <param name="data">n × D data, finite, with more than K rows.</param>
     /// <param name="progress">Receives the fraction of the search done.</param>
-    /// <param name="cancellationToken">Checked between stages of the search.</param>
+    /// <param name="cancellationToken">Checked between and inside the stages of the search; throws <see cref="OperationCanceledException"/>.</param>
     public NeighborGraph CreateGraph(Matrix data, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        cancellationToken.ThrowIfCancellationRequested();
         var input = KnnInput(data);
         cancellationToken.ThrowIfCancellationRequested();
-        return NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
+        var graph = NearestNeighbors.Search(input, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, progress, cancellationToken).ToGraph();
+        cancellationToken.ThrowIfCancellationRequested();
+        return graph;
     }
 
     /// <summary>What the kNN search runs on: the data, or its projection on the first KnnPcaComponents axes.</summary>
@@ -168,7 +201,7 @@ public sealed class Cne
     /// <param name="initialization">n × 2 starting positions (copied).</param>
     /// <param name="progress">Receives one report per epoch (the loss is the KL divergence, evaluated every SaveFrequency epochs).</param>
     /// <param name="snapshots">Called before the first epoch (−1) and every SaveFrequency epochs with a copy of the positions.</param>
-    /// <param name="cancellationToken">Checked before every epoch.</param>
+    /// <param name="cancellationToken">Checked before every epoch; a cancelled fit throws <see cref="OperationCanceledException"/>.</param>
     public CneEmbedding Fit(AffinityMatrix affinities, Matrix initialization, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
@@ -177,6 +210,7 @@ public sealed class Cne
         if (Options.Repulsion != RepulsionMode.Fft)
             throw new ArgumentException("Affinities are trained with Repulsion = Fft.", nameof(CneOptions.Repulsion));
         CheckInitialization(initialization, affinities.NodeCount);
+        Enter(FitPhase.Epochs, cancellationToken);
         return TrainTsne(affinities, initialization.Clone(), progress, snapshots, cancellationToken);
     }
 
@@ -240,7 +274,10 @@ public sealed class Cne
         var table = new EmbeddingTable(start, Options.Threads);
         // The device backend (if any) takes the whole loop; the CPU trainer is the default.
         IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateTrainer(graph, table, Options)
-            ?? new ContrastiveTrainer(table, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => table.Positions.Clone());
+            ?? new ContrastiveTrainer(table, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => table.Positions.Clone())
+            {
+                BatchCompleted = BatchCompleted,
+            };
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);
@@ -249,11 +286,17 @@ public sealed class Cne
     /// <summary>The parametric mode (docs/method.md §1.3): the same loop, with the network over the data rows as the model.</summary>
     private CneEmbedding TrainParametric(Matrix data, NeighborGraph graph, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
+        // The parametric initialisation is the network's (seeded) initial weights.
+        Enter(FitPhase.Initialization, token);
         var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
         var model = new CneModel(network, Options);
+        Enter(FitPhase.Epochs, token);
         var trainingModel = new NetworkModel(network, data, Options.Threads);
         IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateParametricTrainer(network, data, graph, Options, () => model.Transform(data))
-            ?? new ContrastiveTrainer(trainingModel, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => model.Transform(data));
+            ?? new ContrastiveTrainer(trainingModel, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => model.Transform(data))
+            {
+                BatchCompleted = BatchCompleted,
+            };
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
         var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
         return Run(result, spectrum, progress, snapshots, token);

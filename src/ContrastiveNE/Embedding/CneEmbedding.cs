@@ -90,9 +90,6 @@ public sealed class CneEmbedding : IDisposable
     /// <summary>The trainer (internal: benchmarks read its counters).</summary>
     internal IPhaseTrainer Trainer => _trainer;
 
-    /// <summary>True when the last fit or optimise call was cancelled before finishing.</summary>
-    public bool Cancelled { get; private set; }
-
     /// <summary>
     /// Continues training for <paramref name="epochs"/> more epochs as a new fit in the reference's terms (fresh
     /// optimiser state, the learning-rate schedule and warm-up over these epochs, no early exaggeration) at
@@ -102,8 +99,12 @@ public sealed class CneEmbedding : IDisposable
     /// <param name="spectrum">neg_spec c or ρ for these epochs; null keeps <see cref="ResolvedSpectrum.Value"/>.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="snapshots">Called every <see cref="CneOptions.SaveFrequency"/> epochs with (epoch, copy of the positions).</param>
-    /// <param name="cancellationToken">Stops within one batch; the positions stay usable and <see cref="Cancelled"/> is set.</param>
+    /// <param name="cancellationToken">Checked before every batch: when cancelled, <see cref="OperationCanceledException"/>
+    /// is thrown within one batch and this object stays usable, holding the state after the last finished batch
+    /// (docs/cancellation.md).</param>
     /// <returns>This object.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the last batch.</exception>
+    /// <exception cref="ObjectDisposedException">The embedding was disposed.</exception>
     public CneEmbedding Optimize(int epochs, double? spectrum = null, IProgress<EpochReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
@@ -122,8 +123,14 @@ public sealed class CneEmbedding : IDisposable
         {
             if (epoch % frequency == 0) { _mapped = null; snapshots(epoch, Embedding.Clone()); }
         };
-        Cancelled = !_trainer.Optimize(epochs, spectrum, progress, after, token);
-        _mapped = null;
+        try
+        {
+            _trainer.Optimize(epochs, spectrum, progress, after, token);
+        }
+        finally
+        {
+            _mapped = null;
+        }
     }
 
     /// <summary>True once <see cref="Dispose"/> has run.</summary>

@@ -74,6 +74,9 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     /// <summary>The current temperature τ.</summary>
     public double Temperature => Math.Exp(_logTemperature.Value[0]);
 
+    /// <summary>Called with (epoch, batch) after every finished batch (tests cancel mid-epoch from here).</summary>
+    internal Action<int, int>? BatchCompleted { get; set; }
+
     /// <summary>
     /// Runs <paramref name="epochs"/> epochs at the constant spectrum value <paramref name="spectrum"/> (neg_spec c or
     /// ρ; ignored by other losses); see <see cref="Optimize(int, SpectrumSchedule, IProgress{EpochReport}?, Action{int}?, CancellationToken)"/>.
@@ -82,23 +85,28 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     /// <param name="spectrum">The spectrum value.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
-    /// <param name="cancellationToken">Checked before every batch.</param>
-    public bool Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    /// <param name="cancellationToken">Checked before every batch; throws <see cref="OperationCanceledException"/> when cancelled.</param>
+    public void Optimize(int epochs, double spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
         => Optimize(epochs, SpectrumSchedule.Constant(spectrum), progress, epochCompleted, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="epochs"/> epochs with one fresh optimiser state and one learning-rate schedule over all of
     /// them, epoch e at spectrum value <paramref name="spectrum"/>.At(e) (neg_spec c or ρ; ignored by other losses).
-    /// Returns false when cancelled (the model then holds the state after the last finished batch).
     /// </summary>
+    /// <remarks>
+    /// Cancellation (docs/cancellation.md): the token is checked before every batch; when it is cancelled the epoch's
+    /// finished batches are recorded (<see cref="BatchLosses"/>, <see cref="EpochsCompleted"/> counts the cut epoch),
+    /// the model keeps the state after the last finished batch, and <see cref="OperationCanceledException"/> is thrown.
+    /// </remarks>
     /// <param name="epochs">Epochs of this run (the learning-rate schedule spans them).</param>
     /// <param name="spectrum">The spectrum value of each epoch of the run.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <exception cref="NonFiniteTrainingException">A loss or parameter became non-finite; the model is restored to the epoch's start.</exception>
-    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the last batch.</exception>
+    public void Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
@@ -170,18 +178,18 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 }
                 losses[t] = (float)r.Loss;
                 done++;
+                BatchCompleted?.Invoke(epoch, t);
             }
             for (int p = 0; p < parameters.Count; p++)
                 if (!AllFinite(parameters[p].Value)) Fail(epoch, snapshot, $"parameter '{parameters[p].Name}' holds a non-finite value");
             _batchLosses.Add(done == batches ? losses : losses[..done]);
             EpochsCompleted++;
-            if (done < batches) return false;
+            if (done < batches) cancellationToken.ThrowIfCancellationRequested(); // only a cancellation ends an epoch early
             double mean = 0;
             foreach (float l in losses) mean += l;
             progress?.Report(new EpochReport(epoch, batches == 0 ? 0 : mean / batches, lr, value));
             epochCompleted?.Invoke(epoch);
         }
-        return true;
     }
 
     private void Fail(int epoch, float[][] snapshot, string what)

@@ -23,14 +23,16 @@ public interface IPhaseTrainer
 
     /// <summary>
     /// Runs <paramref name="epochs"/> epochs with a fresh optimiser and one learning-rate schedule (warm-up once) over
-    /// them, the spectrum value of each epoch taken from <paramref name="spectrum"/>; false when cancelled. The model's host-visible state (e.g. the embedding table) is current whenever this returns and
-    /// whenever <paramref name="epochCompleted"/> is called.
+    /// them, the spectrum value of each epoch taken from <paramref name="spectrum"/>. The model's host-visible state
+    /// (e.g. the embedding table) is current whenever this returns or throws and whenever <paramref name="epochCompleted"/>
+    /// is called. When <paramref name="cancellationToken"/> is cancelled before the last batch, the finished batches
+    /// are recorded and <see cref="OperationCanceledException"/> is thrown (docs/cancellation.md).
     /// </summary>
     /// <param name="epochs">Epochs of this run (the learning-rate schedule spans them).</param>
     /// <param name="spectrum">neg_spec c or ρ of each epoch of the run.</param>
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="epochCompleted">Called with the global 0-based epoch number after each epoch.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
-    bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    void Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default);
 }

@@ -93,14 +93,14 @@ internal sealed class TsneTrainer : IPhaseTrainer
     public int GridSize => _repulsion.LastGridSize;
 
     /// <inheritdoc/>
-    public bool Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
+    public void Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
         var y = _table.Positions.Data;
         int n = _table.Positions.Rows;
         for (int e = 0; e < epochs; e++)
         {
-            if (cancellationToken.IsCancellationRequested) return false;
+            cancellationToken.ThrowIfCancellationRequested();
             int epoch = EpochsCompleted;
             // The exaggeration of this epoch of the run: early exaggeration for the schedule's first epochs, then the rest.
             double exaggeration = spectrum.At(e);
@@ -129,7 +129,6 @@ internal sealed class TsneTrainer : IPhaseTrainer
             progress?.Report(new EpochReport(epoch, _lastLoss, _learningRate, exaggeration));
             epochCompleted?.Invoke(epoch);
         }
-        return true;
     }
 
     private readonly double[] _logPartials = new double[Units];

@@ -127,15 +127,19 @@ public class GpuTrainingTests
     }
 
     [Fact]
-    public void CancellationStopsWithinOneBatchAndLeavesAUsableEmbedding()
+    public void CancellationThrowsWithinOneBatchAndLeavesAUsableEmbedding()
     {
         DeviceBackends.Register(CpuBackend);
         var (graph, _, _) = Digits.Value;
         using var cts = new CancellationTokenSource();
-        var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.InfoNce)).Fit(graph,
-            progress: new SyncProgress(r => { if (r.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token);
-        Assert.True(fit.Cancelled);
-        Assert.Equal(3, fit.EpochsCompleted); // epochs 0 and 1 finished, epoch 2 cancelled before its first batch
+        using var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.InfoNce) with { Epochs = 1 }).Fit(graph);
+        var reports = new List<int>();
+        // Optimize keeps the object when it throws, so the state after the cancellation can be inspected.
+        Assert.ThrowsAny<OperationCanceledException>(() => fit.Optimize(30,
+            progress: new SyncProgress(r => { reports.Add(r.Epoch); if (r.Epoch == 2) cts.Cancel(); }), cancellationToken: cts.Token));
+        Assert.Equal([1, 2], reports);
+        Assert.Equal(4, fit.EpochsCompleted); // epoch 0 (fit), 1 and 2 finished, epoch 3 cancelled before its first batch
+        Assert.Empty(fit.BatchLosses[3]);
         Assert.All(fit.Embedding.Data, v => Assert.True(float.IsFinite(v)));
     }
 
