@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
-using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Plotting;
 using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Metrics;

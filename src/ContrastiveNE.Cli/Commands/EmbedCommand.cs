@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
-using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Plotting;
 using ContrastiveNE.Data;
 using ContrastiveNE.Metrics;
 using ContrastiveNE.Neighbors;
@@ -43,7 +43,7 @@ internal static class EmbedCommand
             Description = $"Name the embedding is stored under: the obsm key of a .h5ad output (default {Formats.AnnDataFile.DefaultKey}) or the array of a .npz output (default {NpzFile.DefaultKey}).",
             HelpName = "NAME",
         };
-        var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
+        var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", MapOutput.FigureExtensions);
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
         var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnem.");
         var quiet = CliOptions.Quiet();
@@ -104,8 +104,7 @@ internal static class EmbedCommand
             progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding, written));
             if (modelPath is not null) progress.Time("save-model", () => run.SaveModel!(modelPath));
             if (parsed.GetValue(plot) is { } png)
-                progress.Time("plot", () => DataFiles.WriteBytes(png,
-                    EmbeddingFigure.RenderPng([new FigurePanel(Title(inputPath, options), embedding)], labelSet)));
+                progress.Time("plot", () => MapOutput.WriteFigure(png, [new FigurePanel(Title(inputPath, options), embedding)], labelSet));
             if (parsed.GetValue(evaluate))
             {
                 var report = progress.Time("evaluate", () => EmbeddingQuality.Evaluate(data, embedding, labelSet?.Codes,

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
-using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Plotting;
 
 namespace ContrastiveNE.Cli.Commands;
 
@@ -12,7 +12,7 @@ internal static class PlotCommand
     public static Command Create(CliContext context)
     {
         var embedding = CliOptions.InputArgument("EMBEDDING", "Embedding, n × 2 (wider: the first two columns are drawn)", DataFiles.MatrixInputExtensions);
-        var output = CliOptions.Output("Picture", ".png");
+        var output = CliOptions.Output("Picture", MapOutput.FigureExtensions);
         var labels = new LabelOptions(withColumn: true, withNames: true);
         var dataInput = new DataInputOptions();
         var title = new Option<string?>("--title") { Description = "Title above the picture (default: the embedding's file name)." };
@@ -30,8 +30,7 @@ internal static class PlotCommand
             var labelSet = labels.Resolve(parsed, fromData, points.Rows, path);
             string heading = parsed.GetValue(title) ?? Path.GetFileNameWithoutExtension(path);
             string outputPath = parsed.GetValue(output)!;
-            progress.Time("plot", () => DataFiles.WriteBytes(outputPath,
-                EmbeddingFigure.RenderPng([new FigurePanel(heading, points)], labelSet, parsed.GetValue(size))));
+            progress.Time("plot", () => MapOutput.WriteFigure(outputPath, [new FigurePanel(heading, points)], labelSet, parsed.GetValue(size)));
             progress.Note($"wrote {outputPath}");
             progress.PrintSummary();
             return ExitCodes.Success;

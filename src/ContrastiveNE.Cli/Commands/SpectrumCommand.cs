@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
-using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Plotting;
 using ContrastiveNE.Embedding;
 using ContrastiveNE.Losses;
 using ContrastiveNE.Neighbors;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Options;
-using ContrastiveNE.Cli.Plotting;
+using ContrastiveNE.Plotting;
 using ContrastiveNE.Data;
 using ContrastiveNE.Embedding;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContrastiveNE.Plotting;
 
 namespace ContrastiveNE.Cli.Files;
 
@@ -25,6 +26,9 @@ internal sealed class LabelSet
 
     /// <summary>Number of points.</summary>
     public int Count => Codes.Length;
+
+    /// <summary>The labels as the plotting package takes them (null stays null).</summary>
+    public static implicit operator ClassLabels?(LabelSet? labels) => labels is null ? null : new ClassLabels(labels.Codes, labels.Names);
 
     /// <summary>Labels already coded 0 … names.Length − 1.</summary>
     public static LabelSet FromCodes(int[] codes, IReadOnlyList<string> names) => new(codes, [.. names]);

@@ -66,6 +66,22 @@ public class PlotCommandTests
     }
 
     [Fact]
+    public void Plot_SvgOutput_WritesAnSvgDocumentWithTheLegendNames()
+    {
+        using var dir = new TempDir();
+        var (embedding, labels) = TestData.Blobs(3, 30);
+        NpyFile.Write(dir.File("e.npy"), embedding);
+        NpyFile.WriteLabels(dir.File("l.npy"), labels);
+
+        var result = CliRunner.Run("plot", dir.File("e.npy"), "--labels", dir.File("l.npy"), "-o", dir.File("e.svg"), "--quiet");
+
+        Assert.Equal(0, result.ExitCode);
+        var svg = System.Xml.Linq.XDocument.Load(dir.File("e.svg"));
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        Assert.Contains("2", svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()));
+    }
+
+    [Fact]
     public void Plot_TooFewLabelNames_IsADataErrorNamingTheFile()
     {
         using var dir = new TempDir();

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace ContrastiveNE.Cli.Plotting;
+namespace ContrastiveNE.Plotting;
 
 /// <summary>
 /// The font of every figure, picked explicitly so output does not depend on what fontconfig happens to find:

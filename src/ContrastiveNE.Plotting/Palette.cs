@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace ContrastiveNE.Cli.Plotting;
+namespace ContrastiveNE.Plotting;
 
 /// <summary>
 /// Class colours: matplotlib's tab10 for up to 10 classes (what readers of t-SNE/UMAP figures know), tab20 up to
@@ -19,6 +19,13 @@ internal static class Palette
 
     /// <summary>The colour used when there are no labels.</summary>
     public static Color Unlabelled => Color.FromHex("#3a6ea5");
+
+    /// <summary>One colour per class as CSS hex text, #rrggbb (the same colours as <see cref="For"/>).</summary>
+    public static string[] HexFor(int classCount) =>
+        For(classCount).Select(c => $"#{c.R:x2}{c.G:x2}{c.B:x2}").ToArray();
+
+    /// <summary>The colour used when there are no labels, as CSS hex text.</summary>
+    public static string UnlabelledHex => "#3a6ea5";
 
     /// <summary>One colour per class.</summary>
     public static Color[] For(int classCount)

@@ -1,4 +1,4 @@
-namespace ContrastiveNE.Cli.Plotting;
+namespace ContrastiveNE.Plotting;
 
 /// <summary>
 /// Marker size and opacity chosen from the number of points: a few thousand points get large opaque dots; at

@@ -1,20 +1,16 @@
-using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Data;
 using ContrastiveNE.Randomness;
 using ScottPlot;
 using SkiaSharp;
 
-namespace ContrastiveNE.Cli.Plotting;
-
-/// <summary>One panel of a figure: an n × 2 (or wider; the first two columns are drawn) embedding and its title.</summary>
-internal sealed record FigurePanel(string Title, Matrix Embedding);
+namespace ContrastiveNE.Plotting;
 
 /// <summary>
 /// Scatter figures of embeddings: one or more side-by-side square panels (ScottPlot: equal aspect, no axes, ticks or
 /// grid) and one shared legend column drawn with Skia. Rendering is deterministic: the draw order is a fixed
 /// shuffle of per-class chunks, so no class is systematically painted over the others.
 /// </summary>
-internal static class EmbeddingFigure
+public static class EmbeddingFigure
 {
     private const int ChunksPerClass = 8;
     private const float LegendFontSize = 18f;
@@ -23,27 +19,53 @@ internal static class EmbeddingFigure
     /// <param name="panels">The panels, left to right; all must have the same number of rows as the labels.</param>
     /// <param name="labels">Colours and legend; null draws every point in one colour, without a legend.</param>
     /// <param name="panelSize">Width and height of each panel in pixels.</param>
-    public static byte[] RenderPng(IReadOnlyList<FigurePanel> panels, LabelSet? labels, int panelSize = 800)
+    /// <exception cref="ArgumentException">No panel, a panel narrower than 2 columns, or labels for another number of points.</exception>
+    public static byte[] RenderPng(IReadOnlyList<FigurePanel> panels, ClassLabels? labels, int panelSize = 800)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(panels.Count);
+        var (width, height) = Prepare(panels, labels, panelSize, out int legendWidth);
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"Could not allocate a {width} × {height} image.");
+        Draw(surface.Canvas, panels, labels, panelSize, height, legendWidth);
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>Renders the panels as an SVG document (UTF-8 bytes): the same figure as <see cref="RenderPng"/>, one circle per point.</summary>
+    /// <inheritdoc cref="RenderPng" path="/param"/>
+    /// <inheritdoc cref="RenderPng" path="/exception"/>
+    public static byte[] RenderSvg(IReadOnlyList<FigurePanel> panels, ClassLabels? labels, int panelSize = 800)
+    {
+        var (width, height) = Prepare(panels, labels, panelSize, out int legendWidth);
+        using var stream = new MemoryStream();
+        using (var managed = new SKManagedWStream(stream))
+        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), managed))
+            Draw(canvas, panels, labels, panelSize, height, legendWidth);
+        return stream.ToArray();
+    }
+
+    private static (int Width, int Height) Prepare(IReadOnlyList<FigurePanel> panels, ClassLabels? labels, int panelSize, out int legendWidth)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0) throw new ArgumentException("A figure needs at least one panel.", nameof(panels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(panelSize, 16);
         foreach (var panel in panels)
         {
             if (panel.Embedding.Columns < 2)
-                throw new InvalidDataException($"{panel.Title}: a plot needs at least 2 columns, the embedding has {panel.Embedding.Columns}.");
+                throw new ArgumentException($"{panel.Title}: a plot needs at least 2 columns, the embedding has {panel.Embedding.Columns}.", nameof(panels));
             if (labels is not null && labels.Count != panel.Embedding.Rows)
-                throw new InvalidDataException($"{panel.Title}: {panel.Embedding.Rows} points but {labels.Count} labels; expected one label per row.");
+                throw new ArgumentException($"{panel.Title}: {panel.Embedding.Rows} points but {labels.Count} labels; expected one label per row.", nameof(labels));
         }
         _ = FigureFont.Typeface;
+        using var legendFont = new SKFont(FigureFont.Typeface, LegendFontSize);
+        legendWidth = labels is null ? 0 : LegendWidth(labels, legendFont);
+        return (panels.Count * panelSize + legendWidth, panelSize);
+    }
 
+    private static void Draw(SKCanvas canvas, IReadOnlyList<FigurePanel> panels, ClassLabels? labels, int panelSize, int height, int legendWidth)
+    {
         var colors = labels is null ? [Palette.Unlabelled] : Palette.For(labels.ClassCount);
         using var legendFont = new SKFont(FigureFont.Typeface, LegendFontSize);
-        int legendWidth = labels is null ? 0 : LegendWidth(labels, legendFont);
-        int width = panels.Count * panelSize + legendWidth;
-        int height = panelSize;
-
-        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
-            ?? throw new InvalidOperationException($"Could not allocate a {width} × {height} image.");
-        var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         for (int p = 0; p < panels.Count; p++)
         {
@@ -54,15 +76,11 @@ internal static class EmbeddingFigure
             plot.Render(canvas, panelSize, panelSize);
             canvas.Restore();
         }
-        if (labels is not null)
+        if (labels is not null && legendWidth > 0)
             DrawLegend(canvas, labels, colors, legendFont, panels.Count * panelSize, height);
-
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
     }
 
-    private static Plot BuildPanel(FigurePanel panel, LabelSet? labels, Color[] colors, int panelSize)
+    private static Plot BuildPanel(FigurePanel panel, ClassLabels? labels, Color[] colors, int panelSize)
     {
         var plot = new Plot();
         if (FigureFont.IsRegistered) plot.Font.Set(FigureFont.Family);
@@ -111,7 +129,7 @@ internal static class EmbeddingFigure
         return plot;
     }
 
-    private static int LegendWidth(LabelSet labels, SKFont font)
+    private static int LegendWidth(ClassLabels labels, SKFont font)
     {
         float widest = 0;
         foreach (string name in labels.Names) widest = Math.Max(widest, font.MeasureText(name));
@@ -121,7 +139,7 @@ internal static class EmbeddingFigure
 
     private static int LegendColumns(int classCount) => Math.Max(1, (classCount + 29) / 30);
 
-    private static void DrawLegend(SKCanvas canvas, LabelSet labels, Color[] colors, SKFont font, int left, int height)
+    private static void DrawLegend(SKCanvas canvas, ClassLabels labels, Color[] colors, SKFont font, int left, int height)
     {
         int columns = LegendColumns(labels.ClassCount);
         int perColumn = (labels.ClassCount + columns - 1) / columns;
