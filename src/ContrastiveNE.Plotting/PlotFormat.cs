@@ -9,7 +9,7 @@ public enum PlotFormat
     /// <summary>An SVG drawing, one circle per point (<see cref="EmbeddingFigure.RenderSvg"/>).</summary>
     Svg,
 
-    /// <summary>A self-contained interactive HTML page.</summary>
+    /// <summary>A self-contained interactive HTML page (<see cref="InteractiveMap"/>).</summary>
     Html,
 }
 

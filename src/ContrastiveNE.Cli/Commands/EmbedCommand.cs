@@ -43,7 +43,8 @@ internal static class EmbedCommand
             Description = $"Name the embedding is stored under: the obsm key of a .h5ad output (default {Formats.AnnDataFile.DefaultKey}) or the array of a .npz output (default {NpzFile.DefaultKey}).",
             HelpName = "NAME",
         };
-        var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", MapOutput.FigureExtensions);
+        var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label, as a picture or (.html) an interactive map", MapOutput.MapExtensions);
+        var map = new MapOptions();
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
         var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnem.");
         var quiet = CliOptions.Quiet();
@@ -56,6 +57,7 @@ internal static class EmbedCommand
         dataInput.AddTo(command);
         command.Options.Add(outputKey);
         command.Options.Add(plot);
+        map.AddTo(command);
         command.Options.Add(evaluate);
         command.Options.Add(saveModel);
         command.Options.Add(quiet);
@@ -79,6 +81,9 @@ internal static class EmbedCommand
             bool symmetrize = parsed.GetValue(graphSymmetrize);
             if (symmetrize && graphPath is null)
                 throw new CliUsageException("--graph-symmetrize: it applies to a graph given with --graph; add --graph FILE or drop it.");
+
+            if (map.AnyGiven(parsed) && (parsed.GetValue(plot) is not { } mapPath || !MapOutput.IsHtml(mapPath)))
+                throw new CliUsageException("--image-shape and --hover-columns add to an interactive map; add --plot FILE.html.");
 
             var progress = context.CreateProgress(parsed.GetValue(quiet));
             string inputPath = parsed.GetValue(input)!;
@@ -104,7 +109,13 @@ internal static class EmbedCommand
             progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding, written));
             if (modelPath is not null) progress.Time("save-model", () => run.SaveModel!(modelPath));
             if (parsed.GetValue(plot) is { } png)
-                progress.Time("plot", () => MapOutput.WriteFigure(png, [new FigurePanel(Title(inputPath, options), embedding)], labelSet));
+                progress.Time("plot", () => MapOutput.WriteMap(png, new FigurePanel(Title(inputPath, options), embedding), labelSet, 800,
+                    () => new InteractiveMapOptions
+                    {
+                        Settings = Settings(options),
+                        Thumbnails = map.Thumbnails(parsed, read.Loaded, inputPath),
+                        HoverColumns = map.Columns(parsed, read.Loaded, inputPath),
+                    }));
             if (parsed.GetValue(evaluate))
             {
                 var report = progress.Time("evaluate", () => EmbeddingQuality.Evaluate(data, embedding, labelSet?.Codes,
@@ -170,6 +181,19 @@ internal static class EmbedCommand
             var embedding = progress.Time("transform", () => result.Embedding);
             return new EmbedRun(embedding, result.Save);
         }
+    }
+
+    /// <summary>The settings an interactive map shows under its title: loss, s, preset, and parametric when it is.</summary>
+    internal static KeyValuePair<string, string>[] Settings(Embedding.CneOptions options)
+    {
+        var settings = new List<KeyValuePair<string, string>>
+        {
+            new("loss", Choices.Word(Choices.Losses, options.Loss)),
+            new("s", options.S is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "–"),
+            new("preset", EmbedOptions.Presets.First(p => p.Value == options.Preset).Key),
+        };
+        if (options.Parametric) settings.Add(new("parametric", "yes"));
+        return [.. settings];
     }
 
     /// <summary>The picture title: the input's name and the loss / spectrum settings that shape the map.</summary>
