@@ -34,7 +34,7 @@
     return bytes;
   }
 
-  /** Inflates gzip bytes with the browser's own DecompressionStream. @param {Uint8Array} bytes */
+  /** Inflates gzip bytes with the browser's own DecompressionStream. @param {Uint8Array<ArrayBuffer>} bytes */
   async function gunzip(bytes) {
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -131,11 +131,12 @@
   }
 
   // ---- WebGL ------------------------------------------------------------------------------------------------
-  const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: true, alpha: false });
-  if (!gl) {
+  /** Says on the page that WebGL 2 is missing, and stops. @returns {never} */
+  function noWebGl() {
     element('cne-nogl').hidden = false;
     throw new Error('cne map: WebGL 2 is not available in this browser');
   }
+  const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: true, alpha: false }) || noWebGl();
 
   const vertexSource = `#version 300 es
     in vec2 a_pos;
