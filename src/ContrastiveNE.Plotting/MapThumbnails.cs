@@ -38,8 +38,8 @@ public sealed class MapThumbnails
     public int Count => Pixels.Length / (Width * Height);
 
     /// <summary>
-    /// The rows of <paramref name="data"/> as images: one linear map of the whole matrix's range onto 0 … 255 (data
-    /// already in 0 … 255, such as MNIST's bytes, keep their values; data in 0 … 1 are stretched).
+    /// The rows of <paramref name="data"/> as images: one linear map of the whole matrix onto 0 … 255, from 0 (or the
+    /// smallest value, when negative) to the largest value.
     /// </summary>
     /// <exception cref="ArgumentException">A row does not hold <paramref name="width"/> · <paramref name="height"/> values, or the data are not finite.</exception>
     public static MapThumbnails FromData(Matrix data, int width, int height)
@@ -57,8 +57,9 @@ public sealed class MapThumbnails
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
-        // Byte-valued data (0 … 255) keep their grey levels; anything else is stretched to the full range.
-        if (min >= 0 && max <= 255 && max > 1) (min, max) = (0, 255);
+        // Non-negative data map 0 to black and the largest value to white (MNIST's bytes keep their grey levels, the
+        // digits' 0 … 16 and data in 0 … 1 are stretched); data with negative values map their range.
+        if (min >= 0) min = 0;
         float scale = max > min ? 255f / (max - min) : 0f;
         var pixels = new byte[values.Length];
         for (int i = 0; i < pixels.Length; i++)
