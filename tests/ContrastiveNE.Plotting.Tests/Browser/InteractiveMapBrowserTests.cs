@@ -114,6 +114,25 @@ public class InteractiveMapBrowserTests(BrowserFixture browser, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task SavePng_MakesAPngOfTheCanvasSize()
+    {
+        await using var page = await OpenFixtureAsync("save.html");
+        // The button hands a PNG blob to URL.createObjectURL and clicks a download link; catch the blob instead.
+        await page.Page.EvaluateExpressionAsync(
+            "{ window.savedBlob = new Promise(resolve => { URL.createObjectURL = blob => { resolve(blob); return 'about:blank#saved'; }; HTMLAnchorElement.prototype.click = () => {}; }); true; }");
+        await page.Page.ClickAsync("#cne-save");
+        var saved = await page.Page.EvaluateExpressionAsync<double[]>(
+            "window.savedBlob.then(async b => { const image = await createImageBitmap(b); return [b.type === 'image/png' ? 1 : 0, b.size, image.width, image.height]; })");
+
+        output.WriteLine($"saved PNG: {saved[1]:N0} bytes, {saved[2]} × {saved[3]}");
+        Assert.Equal(1, saved[0]);
+        Assert.Equal((900, 700), ((int)saved[2], (int)saved[3]));
+        Assert.True(saved[1] > 5_000, $"a {saved[1]}-byte PNG is too small to hold the map");
+        Assert.Empty(page.Errors);
+        Assert.Empty(page.Requests);
+    }
+
+    [Fact]
     public async Task WheelZoom_ChangesTheView_AndFramesPerSecondAreMeasured()
     {
         await using var page = await OpenFixtureAsync("zoom.html");
