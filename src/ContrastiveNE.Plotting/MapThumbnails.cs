@@ -68,14 +68,15 @@ public sealed class MapThumbnails
     }
 
     /// <summary>
-    /// The image shape a matrix probably has: square images of at least 8 × 8 pixels (64, 784 = 28 × 28, …) when the
-    /// column count is a square and no value is negative; otherwise null.
+    /// The image shape a matrix probably has: square images of 8 × 8 to 64 × 64 pixels (64, 784 = 28 × 28, …, 4096)
+    /// when the column count is such a square and no value is negative; otherwise null. (Wider squares are more often
+    /// feature tables, such as 10,000 gene counts, than images.)
     /// </summary>
     public static (int Width, int Height)? GuessShape(Matrix data)
     {
         ArgumentNullException.ThrowIfNull(data);
         int side = (int)Math.Round(Math.Sqrt(data.Columns));
-        if (side < 8 || side * side != data.Columns) return null;
+        if (side < 8 || side > 64 || side * side != data.Columns) return null;
         foreach (float v in data.Data.AsSpan())
             if (!(v >= 0)) return null;
         return (side, side);

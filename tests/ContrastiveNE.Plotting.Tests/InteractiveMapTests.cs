@@ -52,6 +52,7 @@ public class InteractiveMapTests
         Assert.Equal((8, 8), MapThumbnails.GuessShape(new Matrix(2, 64)));
         Assert.Null(MapThumbnails.GuessShape(new Matrix(2, 50)));
         Assert.Null(MapThumbnails.GuessShape(new Matrix(2, 16)));   // 4 × 4 is more likely 16 features
+        Assert.Null(MapThumbnails.GuessShape(new Matrix(2, 10_000)));   // 100 × 100: more likely 10,000 genes
         var negative = new Matrix(2, 64);
         negative[1, 3] = -0.5f;
         Assert.Null(MapThumbnails.GuessShape(negative));

@@ -191,7 +191,7 @@ internal static class EmbedCommand
             new("loss", Choices.Word(Choices.Losses, options.Loss)),
             // Without an explicit s, InfoNCE runs at s = 0 and neg at its own default (neg_spec = 1).
             new("s", options.S is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : options.Loss == Embedding.LossMode.InfoNce ? "0" : "default"),
+                : options.Loss == Losses.LossMode.InfoNce ? "0" : "default"),
             new("preset", EmbedOptions.Presets.First(p => p.Value == options.Preset).Key),
         };
         if (options.Parametric) settings.Add(new("parametric", "yes"));

@@ -14,7 +14,7 @@ internal sealed class MapOptions
     {
         ImageShape = new Option<string?>("--image-shape")
         {
-            Description = "With an .html map: the data rows are WxH greyscale images shown as thumbnails in the tooltip, e.g. 28x28; none for no thumbnails (default: guessed for a square number of non-negative columns such as 64 or 784, or read from an image file).",
+            Description = "With an .html map: the data rows are WxH greyscale images shown as thumbnails in the tooltip, e.g. 28x28; none for no thumbnails (default: guessed for a square number (64 to 4096) of non-negative columns such as 64 or 784, or read from an image file).",
             HelpName = "WxH|none",
         };
         HoverColumns = new Option<string?>("--hover-columns")

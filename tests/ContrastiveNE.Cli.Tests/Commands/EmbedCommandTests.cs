@@ -99,7 +99,7 @@ public class EmbedCommandTests
     [InlineData(new[] { "--epochs", "10", "--warmup-epochs", "10" }, "--warmup-epochs: WarmupEpochs must be ≥ 0 and below Epochs.")]
     [InlineData(new[] { "--learnable-temperature" }, "--learnable-temperature: A learnable temperature needs the cosine metric.")]
     [InlineData(new[] { "--save-model", "m.cnem" }, "--save-model: only a parametric embedding has a model to save; add --parametric.")]
-    [InlineData(new[] { "--plot", "e.jpg" }, "--plot: 'e.jpg' has an unsupported extension; expected a file ending in .png.")]
+    [InlineData(new[] { "--plot", "e.jpg" }, "--plot: 'e.jpg' has an unsupported extension; expected a file ending in .png or .svg or .html or .htm.")]
     public void Embed_BadOption_IsAUsageErrorNamingTheOption(string[] extra, string message)
     {
         var result = CliRunner.Run(["embed", TestData.DigitsImages, "-o", "never.npy", .. extra]);
