@@ -264,7 +264,8 @@
   }
 
   let frames = 0;
-  function draw() {
+  /** Draws the first `count` points of the shuffled order (all by default). @param {number} [count] */
+  function draw(count = n) {
     gl.viewport(0, 0, canvas.width, canvas.height);
     gl.clear(gl.COLOR_BUFFER_BIT);
     const k = pixelsPerUnit();
@@ -273,14 +274,46 @@
     gl.uniform2f(uOffset, -view.cx * sx, -view.cy * sy);
     gl.uniform1f(uSize, pointSize() * dpr);
     gl.uniform1f(uAlpha, meta.pointAlpha);
-    gl.drawArrays(gl.POINTS, 0, n);
+    gl.drawArrays(gl.POINTS, 0, count);
     frames++;
   }
+
+  // While the view moves, a renderer too slow for every point (a CPU renderer, a weak GPU, millions of points) draws a
+  // prefix of the shuffled order, which is a uniform random sample of the points, so the picture keeps its shape;
+  // the prefix shrinks while frames come slower than 25 per second and grows back when they are fast. 200 ms after
+  // the last movement every point is drawn again.
+  const minimumMoving = Math.min(n, 100000);
+  let movingCount = n, movingUntil = 0, lastMovingFrame = 0, lastMovingCount = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let settle;
+  /** Draws one frame of a moving view, adapting how many points it draws. @param {number} now */
+  function drawMoving(now) {
+    const interval = now - lastMovingFrame;
+    if (lastMovingFrame > 0) {
+      // Aim at ~30 ms a frame: shrink in proportion to how slow the last frame was (at most 4× at a time).
+      if (interval > 40) movingCount = Math.max(minimumMoving, Math.floor(movingCount * Math.max(0.25, Math.min(0.8, 30 / interval))));
+      else if (interval < 20) movingCount = Math.min(n, Math.ceil(movingCount * 1.25));
+    }
+    lastMovingFrame = now;
+    lastMovingCount = movingCount;
+    draw(movingCount);
+  }
   let pending = false;
-  function requestDraw() {
+  /** Draws at the next animation frame; `moving` marks a frame of a pan or zoom. @param {boolean} [moving] */
+  function requestDraw(moving = false) {
+    if (moving) {
+      movingUntil = performance.now() + 200;
+      clearTimeout(settle);
+      settle = setTimeout(() => requestDraw(), 220);
+    }
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); placeRing(); });
+    requestAnimationFrame(now => {
+      pending = false;
+      if (performance.now() < movingUntil) drawMoving(now);
+      else { lastMovingFrame = 0; draw(); }
+      placeRing();
+    });
   }
 
   // ---- hover: a uniform grid over the data bounds holding draw indices ------------------------------------
@@ -403,7 +436,7 @@
     const after = toData(sx, sy);
     view.cx += before.x - after.x; view.cy += before.y - after.y;
     if (!pinned) hideTooltip();
-    requestDraw();
+    requestDraw(true);
   }, { passive: false });
   canvas.addEventListener('pointerdown', event => {
     drag = { x: event.clientX, y: event.clientY, cx: view.cx, cy: view.cy, moved: false };
@@ -417,7 +450,7 @@
       view.cx = drag.cx - (event.clientX - drag.x) / k;
       view.cy = drag.cy + (event.clientY - drag.y) / k;
       canvas.classList.add('cne-dragging');
-      requestDraw();
+      requestDraw(true);
       return;
     }
     if (pinned) return;
@@ -478,25 +511,35 @@
   element('cne-save').addEventListener('click', savePng);
 
   // ---- hooks for tests and scripts -----------------------------------------------------------------------------
-  /** Draws `count` frames, zooming in and out, one per animation frame; resolves with frames per second. @param {number} count */
-  function measureFps(count) {
+  /**
+   * Draws `count` frames, zooming in and out, one per animation frame, and resolves with frames per second.
+   * Still (default): every frame draws every point and waits for it (readPixels), so drawMs is the cost of a full
+   * frame. Moving: frames are drawn as during a pan or zoom (a sample of the points when the renderer is slow).
+   * @param {number} count @param {boolean} [moving]
+   */
+  function measureFps(count, moving = false) {
     const start = { ...view };
     const pixel = new Uint8Array(4);
     return new Promise(resolve => {
       let done = 0, drawMs = 0;
       const t0 = performance.now();
-      function step() {
+      /** @param {number} now */
+      function step(now) {
         view.zoom = start.zoom * Math.exp(Math.sin(done / 10));
         const d0 = performance.now();
-        draw();
-        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);   // waits for the frame to be drawn
+        if (moving) drawMoving(now);
+        else {
+          draw();
+          gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);   // waits for the frame to be drawn
+        }
         drawMs += performance.now() - d0;
         done++;
         if (done < count) { requestAnimationFrame(step); return; }
         const seconds = (performance.now() - t0) / 1000;
         Object.assign(view, start);
+        lastMovingFrame = 0;
         draw();
-        resolve({ fps: count / seconds, drawMs: drawMs / count, frames: count, points: n });
+        resolve({ fps: count / seconds, drawMs: drawMs / count, frames: count, points: moving ? lastMovingCount : n });
       }
       requestAnimationFrame(step);
     });
