@@ -22,17 +22,17 @@ public class MapScriptTests
     [Fact]
     public void TypeCheck_CatchesAPlantedError()
     {
-        // The same settings on a copy of map.js with one wrong call: the check must fail, or it checks nothing.
+        // The same settings on a copy of map.js with one wrongly typed line: the check must fail, or it checks nothing.
         string folder = Directory.CreateTempSubdirectory("cne-tsc-").FullName;
         try
         {
             string script = Path.Combine(folder, "map.js");
-            File.WriteAllText(script, File.ReadAllText(MapScriptPath()).Replace("gl.drawArrays(gl.POINTS, 0, n);", "gl.drawArrays(gl.POINTS, '0', n);"));
+            File.WriteAllText(script, File.ReadAllText(MapScriptPath()) + "\n/** @type {number} */\nvar plantedError = 'not a number';\n");
             File.WriteAllText(Path.Combine(folder, "tsconfig.json"),
                 $$"""{ "extends": "{{Path.Combine(Tools.Value, "tsconfig.json").Replace("\\", "/")}}", "files": ["map.js"] }""");
             var (code, text) = Tsc("-p", Path.Combine(folder, "tsconfig.json"));
             Assert.NotEqual(0, code);
-            Assert.Contains("TS2345", text);
+            Assert.Contains("TS2322", text);
         }
         finally
         {
