@@ -9,7 +9,7 @@ namespace ContrastiveNE.Training;
 /// (<see cref="Register"/>) or found by loading the assembly <c>ContrastiveNE.Gpu</c> beside this one and calling its
 /// <c>ContrastiveNE.Gpu.GpuBackend.Register()</c> — so an application only has to ship that assembly.
 /// </summary>
-public static class DeviceBackends
+internal static class DeviceBackends
 {
     private const string GpuAssembly = "ContrastiveNE.Gpu";
     private const string GpuType = "ContrastiveNE.Gpu.GpuBackend";
