@@ -38,7 +38,9 @@ public sealed class OnnxTransformScenario : IScenario
         foreach (int threads in new[] { 1, 2 })
         {
             using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+            var clock = Stopwatch.StartNew();
             sessions[threads] = new InferenceSession(model, options);
+            result.Set($"session_ms_{threads}t", Math.Round(clock.Elapsed.TotalMilliseconds, 1));
         }
         var best = new Dictionary<string, double>();
         Matrix? ours = null, theirs = null;
