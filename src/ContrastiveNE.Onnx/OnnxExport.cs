@@ -37,6 +37,9 @@ public static class OnnxExport
     /// temporary file in the same folder renamed over the target, so a failure never leaves a partial file). The
     /// training options go into the model's metadata.
     /// </summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="path">The file to create or replace (conventionally <c>.onnx</c>).</param>
+    /// <param name="options">Names, description and metadata; null: the defaults, with the training options as metadata.</param>
     /// <exception cref="ArgumentException">The path is empty.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException"><paramref name="path"/> is a folder, or the file cannot be written.</exception>
@@ -109,7 +112,7 @@ public static class OnnxExport
     internal static ModelProto ToModel(INetwork network, OnnxExportOptions options)
     {
         options.Validate();
-        var builder = new OnnxGraphBuilder(options.InputName, network.InputDimension);
+        var builder = new OnnxGraphBuilder(options.InputName, network.InputDimension, options.OutputName);
         builder.Add(network, "network");
         var graph = builder.Finish(options.GraphName, options.InputName, network.InputDimension, options.OutputName, network.OutputDimension, options.BatchDimension);
         var model = new ModelProto

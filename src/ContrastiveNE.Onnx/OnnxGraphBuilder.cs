@@ -21,11 +21,13 @@ internal sealed class OnnxGraphBuilder
     private int[] _shape; // the current value's shape without the batch dimension
     private int _counter;
 
-    public OnnxGraphBuilder(string inputName, int inputWidth)
+    /// <summary>Starts a graph whose input <paramref name="inputName"/> has rows of <paramref name="inputWidth"/>; no generated name will equal either graph name.</summary>
+    public OnnxGraphBuilder(string inputName, int inputWidth, string outputName)
     {
         _current = inputName;
         _shape = [inputWidth];
         _names.Add(inputName);
+        _names.Add(outputName);
     }
 
     /// <summary>Adds the nodes of <paramref name="network"/> (nested chains are walked); <paramref name="path"/> names it in errors.</summary>

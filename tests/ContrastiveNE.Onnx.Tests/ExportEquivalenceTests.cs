@@ -35,6 +35,11 @@ public class ExportEquivalenceTests
         using var session = OnnxRunner.Session(stream.ToArray());
         var rows = NpyFile.ReadMatrix(TestFiles.DigitsImages).Slice(1000, Rows);
         OnnxRunner.AssertClose(model.Transform(rows), OnnxRunner.Run(session, rows));
+        // The training options travel as metadata.
+        var metadata = Schema.ModelProto.Parser.ParseFrom(stream.ToArray()).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("5", metadata["cne.option.Epochs"]);
+        Assert.Equal("true", metadata["cne.option.Parametric"]);
+        Assert.Equal("32,16", metadata["cne.option.HiddenLayers"]);
     }
 
     [Fact]
