@@ -19,7 +19,7 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _names = [];
     private string _current;
     private int[] _shape; // the current value's shape without the batch dimension
-    private int _counter;
+    private readonly Dictionary<string, int> _counters = []; // per base name: the last suffix handed out
 
     /// <summary>Starts a graph whose input <paramref name="inputName"/> has rows of <paramref name="inputWidth"/>; no generated name will equal either graph name.</summary>
     public OnnxGraphBuilder(string inputName, int inputWidth, string outputName)
@@ -199,11 +199,13 @@ internal sealed class OnnxGraphBuilder
         return unique;
     }
 
-    /// <summary><paramref name="name"/> itself if unused, else the first free name{n}: every value and node name is distinct.</summary>
+    /// <summary><paramref name="name"/> itself if unused, else name_1, name_2, …: every value and node name is distinct.</summary>
     private string Unique(string name)
     {
         string candidate = name;
-        while (!_names.Add(candidate)) candidate = $"{name}_{++_counter}";
+        _counters.TryGetValue(name, out int counter);
+        while (!_names.Add(candidate)) candidate = $"{name}_{++counter}";
+        _counters[name] = counter;
         return candidate;
     }
 
