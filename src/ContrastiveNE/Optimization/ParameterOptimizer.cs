@@ -22,6 +22,12 @@ internal sealed class ParameterOptimizer
     private readonly float[]?[] _first, _second;
     private readonly int[] _steps;
 
+    /// <summary>
+    /// Whether <see cref="StepRows"/> gives this optimiser's dense step: plain SGD without momentum or weight decay,
+    /// where a row without gradient does not move.
+    /// </summary>
+    public bool StepsRowsExactly => _kind == OptimizerKind.Sgd && _momentum == 0f && _weightDecay == 0f;
+
     public ParameterOptimizer(OptimizerKind kind, float momentum, float weightDecay, int parameterCount)
     {
         _kind = kind;
@@ -88,6 +94,60 @@ internal sealed class ParameterOptimizer
                 }
             }
             g.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The sparse form of a plain SGD step (no momentum, no weight decay) of a table whose gradient is given per batch
+    /// row: row r of <paramref name="rowGradient"/> belongs to table row <paramref name="targets"/>[r]. The rows are
+    /// summed per table row in batch order (so a row that occurs several times collects all its contributions before
+    /// clipping, as in the dense step), then every touched table row is clipped, stepped and its gradient cleared. Rows
+    /// the batch did not touch have zero gradient, which a dense step leaves unchanged, so this is the dense step up to
+    /// the order of the float sums — with work proportional to the batch, not the table. Serial, hence the same at any
+    /// thread count. The parameter's gradient must be all zero on entry; it is again on exit.
+    /// </summary>
+    /// <param name="parameter">The n × d table (values and an n × d gradient scratch).</param>
+    /// <param name="d">Values per row.</param>
+    /// <param name="targets">The table row of each batch row.</param>
+    /// <param name="rowGradient">The batch's gradient, targets.Length × d.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="clip">Clip of every (summed) gradient entry, or null.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void StepRows(Parameter parameter, int d, ReadOnlySpan<int> targets, ReadOnlySpan<float> rowGradient, float learningRate, float? clip)
+    {
+        int rows = targets.Length;
+        if (rowGradient.Length < rows * d) throw new ArgumentException($"{rows} rows of {d} need {rows * d} gradient values, got {rowGradient.Length}.", nameof(rowGradient));
+        float low = clip is { } c ? -c : float.NegativeInfinity, high = clip is { } c2 ? c2 : float.PositiveInfinity;
+        float minusRate = -learningRate;
+        fixed (float* p = parameter.Value, g = parameter.Gradient, source = rowGradient)
+        fixed (int* t = targets)
+        {
+            // Pass 1: sum per table row, in batch order.
+            if (d == 2)
+                for (int r = 0; r < rows; r++)
+                {
+                    float* gt = g + 2 * (long)t[r];
+                    gt[0] += source[2 * r];
+                    gt[1] += source[2 * r + 1];
+                }
+            else
+                for (int r = 0; r < rows; r++)
+                {
+                    float* gt = g + (long)t[r] * d, sr = source + (long)r * d;
+                    for (int k = 0; k < d; k++) gt[k] += sr[k];
+                }
+            // Pass 2: step each touched row once. A repeated row finds its gradient already cleared: a zero gradient
+            // (clipped: still zero) moves nothing, so no deduplication is needed.
+            for (int r = 0; r < rows; r++)
+            {
+                long o = (long)t[r] * d;
+                for (int k = 0; k < d; k++)
+                {
+                    float gv = Math.Clamp(g[o + k], low, high);
+                    p[o + k] = gv * minusRate + p[o + k];
+                    g[o + k] = 0f;
+                }
+            }
         }
     }
 }
