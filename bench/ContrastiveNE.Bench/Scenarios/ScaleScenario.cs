@@ -19,7 +19,8 @@ namespace ContrastiveNE.Bench.Scenarios;
 /// and <c>--dims</c> cut a file to its first rows and columns. <c>--ratio-rows R</c> (e.g. 70000) first times
 /// <c>--ratio-epochs</c> (default 3) single epochs of the first R rows and of all rows, interleaved, and reports the
 /// ratio of the per-epoch times beside the ratio of the edge counts (1 = linear in the edges). <c>--quality 0</c> skips
-/// the quality figures; <c>--knn-recall 0</c> the kNN graph's recall.
+/// the quality figures; <c>--knn-recall 0</c> the kNN graph's recall. <c>--sparse 0|1</c> forces the dense or sparse
+/// table path in the interleaved timing (default: chosen by size); <c>--ratio-only 1</c> stops after it.
 /// </remarks>
 public sealed class ScaleScenario : IScenario
 {
@@ -48,7 +49,12 @@ public sealed class ScaleScenario : IScenario
         result.Set("directed_edges", graph.EdgeCount);
         var init = result.Phase("init", () => cne.CreateInitialization(data));
         int ratioRows = args.GetInt("ratio-rows", 0);
-        if (ratioRows > 0 && ratioRows < data.Rows) EpochRatio(data, ratioRows, graph, init, options, args.GetInt("ratio-epochs", 3), result);
+        if (ratioRows > 0 && ratioRows < data.Rows)
+        {
+            int sparse = args.GetInt("sparse", -1);
+            EpochRatio(data, ratioRows, graph, init, options, args.GetInt("ratio-epochs", 3), sparse < 0 ? null : sparse != 0, result);
+            if (args.GetInt("ratio-only", 0) != 0) return;
+        }
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
@@ -84,14 +90,14 @@ public sealed class ScaleScenario : IScenario
     }
 
     /// <summary>Single epochs of the first <paramref name="rows"/> rows and of all rows, interleaved, timed (wall and process CPU).</summary>
-    private static void EpochRatio(Matrix data, int rows, NeighborGraph graph, Matrix init, CneOptions options, int epochs, BenchResult result)
+    private static void EpochRatio(Matrix data, int rows, NeighborGraph graph, Matrix init, CneOptions options, int epochs, bool? sparse, BenchResult result)
     {
         var small = data.Slice(0, rows);
         var smallGraph = NearestNeighbors.Search(new Cne(options).KnnInput(small), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph();
         var runs = new[]
         {
-            (Graph: smallGraph, Trainer: Trainer(smallGraph, init.Slice(0, rows).Clone(), options)),
-            (Graph: graph, Trainer: Trainer(graph, init.Clone(), options)),
+            (Graph: smallGraph, Trainer: Trainer(smallGraph, init.Slice(0, rows).Clone(), options, sparse)),
+            (Graph: graph, Trainer: Trainer(graph, init.Clone(), options, sparse)),
         };
         var wall = new double[2];
         var cpu = new double[2];
@@ -122,10 +128,10 @@ public sealed class ScaleScenario : IScenario
         result.Set("ratio_small_sparse", runs[0].Trainer.RanSparse);
     }
 
-    private static ContrastiveTrainer Trainer(NeighborGraph graph, Matrix start, CneOptions options)
+    private static ContrastiveTrainer Trainer(NeighborGraph graph, Matrix start, CneOptions options, bool? sparse)
     {
         var table = new EmbeddingTable(start, options.Threads);
-        return new ContrastiveTrainer(table, new KnnEdgeSource(graph, options.BatchSize, options.Seed, options.Threads), options);
+        return new ContrastiveTrainer(table, new KnnEdgeSource(graph, options.BatchSize, options.Seed, options.Threads), options) { SparseTable = sparse };
     }
 
     private static (Matrix Data, int[]? Labels) Load(BenchArgs args)
