@@ -105,20 +105,34 @@ internal sealed class ParameterOptimizer
     /// summed per table row in batch order (so a row that occurs several times collects all its contributions before
     /// clipping, as in the dense step), then every touched table row is clipped, stepped and its gradient cleared. Rows
     /// the batch did not touch have zero gradient, which a dense step leaves unchanged, so this is the dense step up to
-    /// the order of the float sums — with work proportional to the batch, not the table. Serial, hence the same at any
-    /// thread count. The parameter's gradient must be all zero on entry; it is again on exit.
+    /// the order of the float sums — with work proportional to the batch, not the table. The table rows are split
+    /// among the threads in fixed blocks; each thread sums and steps only its own rows, in batch order, so the result is
+    /// the same at any thread count. The parameter's gradient must be all zero on entry; it is again on exit.
     /// </summary>
     /// <param name="parameter">The n × d table (values and an n × d gradient scratch).</param>
     /// <param name="d">Values per row.</param>
     /// <param name="targets">The table row of each batch row.</param>
-    /// <param name="rowGradient">The batch's gradient, targets.Length × d.</param>
+    /// <param name="rows">Batch rows (a prefix of <paramref name="targets"/>).</param>
+    /// <param name="rowGradient">The batch's gradient, rows × d.</param>
     /// <param name="learningRate">The step size.</param>
     /// <param name="clip">Clip of every (summed) gradient entry, or null.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void StepRows(Parameter parameter, int d, ReadOnlySpan<int> targets, ReadOnlySpan<float> rowGradient, float learningRate, float? clip)
+    /// <param name="threads">Threads (≤ 0: all processors).</param>
+    public static void StepRows(Parameter parameter, int d, int[] targets, int rows, float[] rowGradient, float learningRate, float? clip, int threads)
     {
-        int rows = targets.Length;
-        if (rowGradient.Length < rows * d) throw new ArgumentException($"{rows} rows of {d} need {rows * d} gradient values, got {rowGradient.Length}.", nameof(rowGradient));
+        if (rows > targets.Length || rowGradient.Length < (long)rows * d)
+            throw new ArgumentException($"{rows} rows of {d} need {rows} targets and {(long)rows * d} gradient values.", nameof(rowGradient));
+        int parts = rows >= 4096 ? Math.Min(Parallelism.Resolve(threads), MaxStepParts) : 1;
+        Parallelism.For(parts, parts, part => StepOwnRows(parameter, d, targets, rows, rowGradient, learningRate, clip, part, parts));
+    }
+
+    /// <summary>Table rows are owned by threads in blocks of this many rows (whole cache lines of a 2-D table and more).</summary>
+    private const int OwnerBlockShift = 6;
+    private const int MaxStepParts = 8;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepOwnRows(Parameter parameter, int d, int[] targets, int rows, float[] rowGradient, float learningRate, float? clip,
+        int part, int parts)
+    {
         float low = clip is { } c ? -c : float.NegativeInfinity, high = clip is { } c2 ? c2 : float.PositiveInfinity;
         float minusRate = -learningRate;
         fixed (float* p = parameter.Value, g = parameter.Gradient, source = rowGradient)
@@ -131,7 +145,9 @@ internal sealed class ParameterOptimizer
             for (int r = 0; r < rows; r++)
             {
                 if (r < ahead && Sse.IsSupported) Sse.Prefetch0(g + (long)t[r + PrefetchDistance] * d);
-                float* gt = g + (long)t[r] * d, sr = source + (long)r * d;
+                int target = t[r];
+                if (parts > 1 && ((target >> OwnerBlockShift) % parts) != part) continue;
+                float* gt = g + (long)target * d, sr = source + (long)r * d;
                 if (d == 2)
                 {
                     gt[0] += sr[0];
@@ -150,7 +166,9 @@ internal sealed class ParameterOptimizer
                     Sse.Prefetch0(g + next);
                     Sse.Prefetch0(p + next);
                 }
-                long o = (long)t[r] * d;
+                int target = t[r];
+                if (parts > 1 && ((target >> OwnerBlockShift) % parts) != part) continue;
+                long o = (long)target * d;
                 for (int k = 0; k < d; k++)
                 {
                     float gv = Math.Clamp(g[o + k], low, high);

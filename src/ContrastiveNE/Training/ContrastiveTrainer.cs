@@ -194,8 +194,8 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 if (table == null) _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
                 if (sparse)
                 {
-                    var targets = edges == null ? _batch.Items.AsSpan(0, 2 * b) : Unpack(edges, edgeStart, b, rowTargets!);
-                    ParameterOptimizer.StepRows(parameters[0], d, targets, _featureGradient.AsSpan(0, 2 * b * d), lr, clip);
+                    var targets = edges == null ? _batch.Items! : Unpack(edges, edgeStart, b, rowTargets!);
+                    ParameterOptimizer.StepRows(parameters[0], d, targets, 2 * b, _featureGradient, lr, clip, o.Threads);
                 }
                 else
                     for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
@@ -226,7 +226,7 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     }
 
     /// <summary>The targets of a batch given as packed edges: heads, then tails.</summary>
-    private static Span<int> Unpack(long[] edges, int start, int b, int[] targets)
+    private static int[] Unpack(long[] edges, int start, int b, int[] targets)
     {
         for (int r = 0; r < b; r++)
         {
@@ -234,7 +234,7 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
             targets[r] = (int)(edge >> 32);
             targets[b + r] = (int)edge;
         }
-        return targets.AsSpan(0, 2 * b);
+        return targets;
     }
 
     private void Fail(int epoch, float[][] snapshot, string what)

@@ -120,7 +120,7 @@ public class SparseTableTrainingTests(DigitsFixture digits) : IClassFixture<Digi
     {
         // Rows 1 and 3 each get two contributions: (0.7, −0.2) → clipped (0.5, −0.2); (−1.6, 0.3) → (−0.5, 0.3). Rows 0 and 2 none.
         var parameter = new Parameter("t", [10f, 20f, 30f, 40f, 50f, 60f, 70f, 80f]);
-        ParameterOptimizer.StepRows(parameter, 2, [1, 3, 1, 3], [0.3f, -0.1f, 0.4f, 0.2f, 0.4f, -0.1f, -2f, 0.1f], 2f, 0.5f);
+        ParameterOptimizer.StepRows(parameter, 2, [1, 3, 1, 3], 4, [0.3f, -0.1f, 0.4f, 0.2f, 0.4f, -0.1f, -2f, 0.1f], 2f, 0.5f, 1);
         float[] expected = [10f, 20f, 29f, 40.4f, 50f, 60f, 71f, 79.4f];
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], parameter.Value[i], 4);
         Assert.Equal(10f, parameter.Value[0]); // untouched rows keep their exact values
