@@ -45,6 +45,8 @@ public sealed class ScaleScenario : IScenario
         var cne = new Cne(options);
         result.Set("epochs", options.Epochs);
         var search = result.Phase("knn", () => NearestNeighbors.Search(cne.KnnInput(data), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
+        var process0 = Process.GetCurrentProcess();
+        result.Set("peak_working_set_mb_after_knn", Math.Round(process0.PeakWorkingSet64 / 1048576.0, 1));
         var graph = search.ToGraph();
         result.Set("directed_edges", graph.EdgeCount);
         var init = result.Phase("init", () => cne.CreateInitialization(data));
@@ -56,16 +58,9 @@ public sealed class ScaleScenario : IScenario
             if (args.GetInt("ratio-only", 0) != 0) return;
         }
         var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        var embedding = cne.Fit(graph, init);
-        double seconds = sw.Elapsed.TotalSeconds;
         process.Refresh();
-        result.AddPhase("optimize", seconds);
-        result.Set("optimize_cpu_seconds", (process.TotalProcessorTime - cpuBefore).TotalSeconds);
-        result.Set("seconds_per_epoch", options.Epochs == 0 ? 0 : seconds / options.Epochs);
-        result.Set("peak_working_set_mb", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
-        if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);
+        result.Set("working_set_mb_before_optimize", Math.Round(process.WorkingSet64 / 1048576.0, 1));
+        result.Set("peak_working_set_mb_before_optimize", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
         int sampleSize = Math.Min(10_000, data.Rows);
         if (args.GetInt("knn-recall", 1) != 0)
         {
@@ -78,12 +73,46 @@ public sealed class ScaleScenario : IScenario
                 result.Set("knn_graph_recall_at_15", KnnRecall.Compute(exact.Indices, found, sample.Length, options.K));
             });
         }
-        if (args.GetInt("quality", 1) != 0)
+        // --variants "lr=14,epochs=60;lr=4": several fits on the same graph and start, figures suffixed _v0, _v1, …
+        string[] variants = args.Extra.TryGetValue("variants", out var list) ? list.Split(';') : [""];
+        for (int v = 0; v < variants.Length; v++)
         {
-            var report = result.Phase("quality", () => EmbeddingQuality.Evaluate(data, embedding.Embedding, labels,
-                new QualityOptions { SampleSize = sampleSize, Seed = 0, Threads = args.Threads }));
-            result.Set("recall_at_15", report.RecallAtK);
-            result.Set("knn_accuracy", report.KnnAccuracy ?? double.NaN);
+            string suffix = variants.Length > 1 ? "_v" + v : "";
+            var vo = options;
+            foreach (var setting in variants[v].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = setting.Split('=');
+                double x = double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+                vo = kv[0] switch
+                {
+                    "lr" => vo with { LearningRate = x },
+                    "epochs" => vo with { Epochs = (int)x },
+                    "negatives" => vo with { NegativeSamples = (int)x },
+                    "ee" => vo with { EarlyExaggerationEpochs = (int)x },
+                    "eef" => vo with { EarlyExaggerationFactor = x },
+                    "batch" => vo with { BatchSize = (int)x },
+                    _ => throw new ArgumentException($"--variants: unknown setting '{kv[0]}' (lr, epochs, negatives, ee, eef, batch)."),
+                };
+            }
+            if (variants.Length > 1) result.Set("variant" + suffix, variants[v]);
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            var embedding = new Cne(vo).Fit(graph, init);
+            double seconds = sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            result.AddPhase("optimize" + suffix, seconds);
+            result.Set("optimize_cpu_seconds" + suffix, (process.TotalProcessorTime - cpuBefore).TotalSeconds);
+            result.Set("seconds_per_epoch" + suffix, vo.Epochs == 0 ? 0 : seconds / vo.Epochs);
+            result.Set("peak_working_set_mb" + suffix, Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+            if (args.Out is { } path) NpyFile.Write(variants.Length > 1 ? path.Replace(".npy", suffix + ".npy", StringComparison.Ordinal) : path, embedding.Embedding);
+            if (args.GetInt("quality", 1) != 0)
+            {
+                var report = result.Phase("quality" + suffix, () => EmbeddingQuality.Evaluate(data, embedding.Embedding, labels,
+                    new QualityOptions { SampleSize = sampleSize, Seed = 0, Threads = args.Threads }));
+                result.Set("recall_at_15" + suffix, report.RecallAtK);
+                result.Set("knn_accuracy" + suffix, report.KnnAccuracy ?? double.NaN);
+            }
         }
         process.Refresh();
         result.Set("peak_working_set_mb_with_quality", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
