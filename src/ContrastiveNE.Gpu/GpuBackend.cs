@@ -53,7 +53,7 @@ public sealed class GpuBackend : IDeviceBackend, IDisposable
 
     /// <summary>The opened device's kernels (opens the device on first use).</summary>
     /// <exception cref="ObjectDisposedException">The backend was disposed.</exception>
-    public GpuKernels Kernels
+    internal GpuKernels Kernels
     {
         get
         {
@@ -71,10 +71,10 @@ public sealed class GpuBackend : IDeviceBackend, IDisposable
     }
 
     /// <inheritdoc/>
-    public IPhaseTrainer CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options)
+    IPhaseTrainer IDeviceBackend.CreateTrainer(NeighborGraph graph, EmbeddingTable table, CneOptions options)
         => new GpuEmbeddingTrainer(Kernels, graph, table, options);
 
     /// <inheritdoc/>
-    public IPhaseTrainer CreateParametricTrainer(Sequential network, Matrix data, NeighborGraph graph, CneOptions options, Func<Matrix?> embedding)
+    IPhaseTrainer IDeviceBackend.CreateParametricTrainer(Sequential network, Matrix data, NeighborGraph graph, CneOptions options, Func<Matrix?> embedding)
         => new GpuParametricTrainer(Kernels, network, data, graph, options, embedding);
 }

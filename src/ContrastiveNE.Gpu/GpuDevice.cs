@@ -25,7 +25,7 @@ public sealed class GpuDevice : IDisposable
 
     /// <summary>The ILGPU accelerator the kernels run on.</summary>
     /// <exception cref="ObjectDisposedException">The device was disposed.</exception>
-    public Accelerator Accelerator
+    internal Accelerator Accelerator
     {
         get
         {

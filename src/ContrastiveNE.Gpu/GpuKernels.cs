@@ -8,7 +8,7 @@ namespace ContrastiveNE.Gpu;
 /// Every kernel of the backend, compiled once for one accelerator, behind typed launchers. ILGPU compiles a kernel
 /// on first load (milliseconds to a second each), so trainers share one instance per device.
 /// </summary>
-public sealed class GpuKernels
+internal sealed class GpuKernels
 {
     private readonly Action<Index1D, BatchLossParams, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>> _batchLoss;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int, uint, uint> _gatherBatch;

@@ -110,8 +110,11 @@ public sealed class NonParametricTsneScenario : IScenario
     }
 }
 
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Progress posts to the thread pool).</summary>
-internal sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
+/// <summary>The epoch reports of a fit, on the calling thread (Progress posts to the thread pool).</summary>
+internal sealed class SyncProgress(Action<EpochReport> report) : IProgress<FitReport>
 {
-    public void Report(EpochReport value) => report(value);
+    public void Report(FitReport value)
+    {
+        if (value.Epoch is { } epoch) report(epoch);
+    }
 }

@@ -54,7 +54,7 @@ internal static class ParametricRun
     }
 
     /// <summary>Records when each epoch ended, synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class EpochTimes(Stopwatch clock) : IProgress<EpochReport>
+    private sealed class EpochTimes(Stopwatch clock) : IProgress<FitReport>
     {
         public List<double> Times { get; } = [];
 
@@ -62,8 +62,9 @@ internal static class ParametricRun
 
         public double CpuStart { get; set; }
 
-        public void Report(EpochReport value)
+        public void Report(FitReport value)
         {
+            if (value.Epoch is null) return;
             Times.Add(clock.Elapsed.TotalSeconds);
             CpuTimes.Add(CpuSeconds());
         }

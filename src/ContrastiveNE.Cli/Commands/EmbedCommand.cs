@@ -119,34 +119,25 @@ internal static class EmbedCommand
         return command;
     }
 
+    /// <summary>
+    /// A non-parametric embedding in one library call (kNN graph or the user's graph, PCA or the --init start, epochs;
+    /// or the FFT engine's own affinities and start), its phases shown from the library's progress reports.
+    /// </summary>
     private static EmbedRun FitTable(Matrix data, NeighborGraph? userGraph, Embedding.CneOptions options, string inputPath, string? initFile,
         Progress.ProgressReporter progress, CliContext context)
     {
-        if (options.Repulsion == Embedding.RepulsionMode.Fft)
-        {
-            if (userGraph is not null)
-                throw new CliUsageException("--graph cannot be combined with --repulsion fft (or --preset tsne): the t-SNE engine computes its own affinities from the data.");
-            return FitTsne(data, options, inputPath, initFile, progress, context);
-        }
-        // The start first: a bad --init file should fail before the kNN search, not after.
-        var start = EmbedPipeline.Initialize(data, options, initFile, progress);
-        var graph = userGraph ?? EmbedPipeline.BuildGraph(data, options, inputPath, progress, context.CancellationToken);
-        using var result = EmbedPipeline.Fit(graph, start, options, progress, "epochs", context.CancellationToken);
-        return new EmbedRun(result.Embedding, null);
-    }
-
-    /// <summary>
-    /// --repulsion fft: the library's one call (kNN, perplexity or uniform affinities, t-SNE's small PCA start unless
-    /// --init is given, the two phases), so the kNN search shares the training phase's timing.
-    /// </summary>
-    private static EmbedRun FitTsne(Matrix data, Embedding.CneOptions options, string inputPath, string? initFile,
-        Progress.ProgressReporter progress, CliContext context)
-    {
-        var start = initFile is null ? null : EmbedPipeline.Initialize(data, options, initFile, progress);
-        DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+        bool fft = options.Repulsion == Embedding.RepulsionMode.Fft;
+        if (fft && userGraph is not null)
+            throw new CliUsageException("--graph cannot be combined with --repulsion fft (or --preset tsne): the t-SNE engine computes its own affinities from the data.");
+        // The start first: a bad --init file or --dim should fail before the kNN search, not after.
+        Matrix? start = initFile is null ? null : EmbedPipeline.ReadInitialization(data, options, initFile, progress);
+        if (start is null && !fft) EmbedPipeline.CheckPcaDimensions(data, options);
+        if (userGraph is null) DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
         var estimator = new Embedding.Cne(options);
-        using var result = progress.Run("knn+epochs", phase => estimator.Fit(data, start,
-            phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
+        var token = context.CancellationToken;
+        using var result = progress.RunFit(EmbedPipeline.PhaseNames(start is not null), options.Epochs, reports => userGraph is null
+            ? estimator.Fit(data, start, reports, null, token)
+            : estimator.Fit(data, userGraph, start, reports, null, token));
         return new EmbedRun(result.Embedding, null);
     }
 
@@ -154,23 +145,14 @@ internal static class EmbedCommand
         Progress.ProgressReporter progress, CliContext context)
     {
         var estimator = new Embedding.Cne(options);
-        Embedding.CneEmbedding result;
-        if (graph is not null)
-            result = progress.Run("epochs", phase => estimator.Fit(data, graph, null,
-                phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
-        else
-        {
-            // The parametric estimator builds its kNN graph itself, so the kNN search shares the training phase's timing.
-            DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
-            result = progress.Run("knn+epochs", phase => estimator.Fit(data, (Matrix?)null,
-                phase.As<Embedding.EpochReport>(report => EmbedPipeline.EpochLine(report, options.Epochs)), null, context.CancellationToken));
-        }
+        if (graph is null) DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+        var token = context.CancellationToken;
         // The device buffers of a GPU fit are freed here; the embedding and the network stay readable.
-        using (result)
-        {
-            var embedding = progress.Time("transform", () => result.Embedding);
-            return new EmbedRun(embedding, result.Save);
-        }
+        using var result = progress.RunFit(EmbedPipeline.PhaseNames(startGiven: false), options.Epochs, reports => graph is null
+            ? estimator.Fit(data, (Matrix?)null, reports, null, token)
+            : estimator.Fit(data, graph, null, reports, null, token));
+        var embedding = progress.Time("transform", () => result.Embedding);
+        return new EmbedRun(embedding, result.Save);
     }
 
     /// <summary>The picture title: the input's name and the loss / spectrum settings that shape the map.</summary>

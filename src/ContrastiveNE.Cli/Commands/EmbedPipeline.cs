@@ -1,4 +1,3 @@
-using System.Globalization;
 using ContrastiveNE.Cli.Files;
 using ContrastiveNE.Cli.Progress;
 using ContrastiveNE.Data;
@@ -28,16 +27,39 @@ internal static class EmbedPipeline
     {
         if (initFile is null)
         {
-            if (options.Dimensions > data.Columns)
-                throw new CliUsageException($"--dim: a PCA initialisation of {options.Dimensions} dimensions needs at least as many data columns; the data has {data.Columns}. Pass --init FILE.");
+            CheckPcaDimensions(data, options);
             return progress.Time("init", () => PcaInitializer.Initialize(data, options.Dimensions, options.Threads));
         }
-        var start = progress.Time("init", () => DataFiles.ReadMatrix(initFile));
+        return ReadInitialization(data, options, initFile, progress);
+    }
+
+    /// <summary>Fails early, naming --dim, when a PCA initialisation cannot have the asked dimensions.</summary>
+    public static void CheckPcaDimensions(Matrix data, CneOptions options)
+    {
+        if (options.Dimensions > data.Columns)
+            throw new CliUsageException($"--dim: a PCA initialisation of {options.Dimensions} dimensions needs at least as many data columns; the data has {data.Columns}. Pass --init FILE.");
+    }
+
+    /// <summary>An n × d initialisation read from <paramref name="initFile"/> (phase "read-init"), checked against the data.</summary>
+    public static Matrix ReadInitialization(Matrix data, CneOptions options, string initFile, ProgressReporter progress)
+    {
+        var start = progress.Time("read-init", () => DataFiles.ReadMatrix(initFile));
         if (start.Rows != data.Rows || start.Columns != options.Dimensions)
             throw new InvalidDataException($"{initFile}: the initialisation is {start.Rows} × {start.Columns}; --init needs {data.Rows} × {options.Dimensions} (one row per data point, --dim columns).");
         DataChecks.EnsureFinite(start, initFile);
         return start;
     }
+
+    /// <summary>
+    /// The CLI's name of each phase of a library fit: "knn", "init" (hidden when the start is given, as copying it is
+    /// no work) and <paramref name="epochs"/>.
+    /// </summary>
+    public static Func<FitPhase, string?> PhaseNames(bool startGiven, string epochs = "epochs") => phase => phase switch
+    {
+        FitPhase.Neighbors => "knn",
+        FitPhase.Initialization => startGiven ? null : "init",
+        _ => epochs,
+    };
 
     /// <summary>Trains a non-parametric embedding (the caller disposes it); Ctrl-C throws <see cref="OperationCanceledException"/> from the library.</summary>
     public static CneEmbedding Fit(NeighborGraph graph, Matrix start, CneOptions options, ProgressReporter progress, string phaseName, CancellationToken token)
@@ -47,16 +69,6 @@ internal static class EmbedPipeline
         if (options.LargeDataNote(graph.NodeCount) is { } note) progress.Note(note);
         options = options.ForRows(graph.NodeCount);
         var estimator = new Cne(options);
-        var result = progress.Run(phaseName, phase =>
-            estimator.Fit(graph, start, phase.As<EpochReport>(report => EpochLine(report, options.Epochs)), null, token));
-        return result;
-    }
-
-    /// <summary>The fraction done and the detail line of an epoch report.</summary>
-    public static (double, string?) EpochLine(EpochReport report, int epochs)
-    {
-        int done = report.Epoch + 1;
-        string detail = string.Create(CultureInfo.InvariantCulture, $"epoch {done}/{epochs}  loss {report.MeanLoss:G5}  lr {report.LearningRate:G4}");
-        return (epochs == 0 ? 1.0 : (double)done / epochs, detail);
+        return progress.RunFit(PhaseNames(startGiven: true, phaseName), options.Epochs, reports => estimator.Fit(graph, start, reports, null, token));
     }
 }

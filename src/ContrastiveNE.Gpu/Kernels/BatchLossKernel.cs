@@ -15,7 +15,7 @@ namespace ContrastiveNE.Gpu.Kernels;
 /// to the loss and zero gradient, as autograd does. Columns are visited twice where the loss couples them (InfoNCE's
 /// normaliser): once for the sum, once for the gradients; Philox regenerates the same negatives for free.
 /// </remarks>
-public static class BatchLossKernel
+internal static class BatchLossKernel
 {
     /// <summary>The kernel. <paramref name="rows"/>[r] is the table row of batch row r (2b entries);
     /// <paramref name="columns"/> is the explicit column table (used only for <see cref="GpuNegativeSource.Explicit"/>);

@@ -1,7 +1,7 @@
 namespace ContrastiveNE.Gpu.Kernels;
 
 /// <summary>The loss modes of docs/method.md §2 as the batch kernel numbers them.</summary>
-public enum GpuLossMode
+internal enum GpuLossMode
 {
     /// <summary>Negative sampling: ξ = q / (q + c).</summary>
     Neg = 0,
@@ -16,7 +16,7 @@ public enum GpuLossMode
 }
 
 /// <summary>Where the batch kernel takes each head's positive and negatives from.</summary>
-public enum GpuNegativeSource
+internal enum GpuNegativeSource
 {
     /// <summary>Drawn uniformly with replacement from the 2b − 1 other rows by Philox (the positive is row i + b).</summary>
     Sampled = 0,
@@ -30,7 +30,7 @@ public enum GpuNegativeSource
 /// The scalar settings of one launch of <see cref="BatchLossKernel"/> (one struct, because kernels take few
 /// parameters and the launch site should read as a sentence).
 /// </summary>
-public struct BatchLossParams
+internal struct BatchLossParams
 {
     /// <summary>Heads b (the batch holds 2b feature rows).</summary>
     public int Batch;

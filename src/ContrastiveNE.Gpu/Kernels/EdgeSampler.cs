@@ -8,7 +8,7 @@ namespace ContrastiveNE.Gpu.Kernels;
 /// A bijection, so every directed edge is visited exactly once per epoch; the key (seed, epoch) makes each epoch's order
 /// fresh and reproducible, and nothing is stored or uploaded.
 /// </summary>
-public static class EdgeSampler
+internal static class EdgeSampler
 {
     /// <summary>The edge at position <paramref name="position"/> of the epoch with key (<paramref name="k0"/>, <paramref name="k1"/>).</summary>
     public static int Permute(int position, int edges, int halfBits, uint k0, uint k1)

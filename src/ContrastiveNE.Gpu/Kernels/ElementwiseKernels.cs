@@ -3,7 +3,7 @@ using ILGPU;
 namespace ContrastiveNE.Gpu.Kernels;
 
 /// <summary>The element-wise pieces of an MLP's forward and backward pass, and the row gather that feeds it.</summary>
-public static class ElementwiseKernels
+internal static class ElementwiseKernels
 {
     /// <summary>out[r, c] += bias[c], then ReLU when <paramref name="relu"/> ≠ 0 (one thread per entry).</summary>
     public static void BiasActivation(Index1D i, ArrayView<float> output, ArrayView<float> bias, int columns, int relu)

@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 namespace ContrastiveNE.Gpu.Kernels;
 
 /// <summary>The shape of one GEMM launch: C (M × N) = α·op(A)·op(B) + β·C, all row-major with leading dimensions.</summary>
-public struct GemmParams
+internal struct GemmParams
 {
     /// <summary>Rows of op(A) and C.</summary>
     public int M;
@@ -36,7 +36,7 @@ public struct GemmParams
 /// by memory. Edges are handled by zero-padding the panels and masking the stores, so any M, N, K works. (64-thread
 /// groups also keep ILGPU's CPU accelerator, which runs every group's threads as OS threads, cheap for the tests.)
 /// </summary>
-public static class GemmKernel
+internal static class GemmKernel
 {
     /// <summary>Rows and columns of C per group.</summary>
     public const int Tile = 64;

@@ -9,7 +9,7 @@ namespace ContrastiveNE.Gpu.Kernels;
 /// every point, point-major (dist[j·Q + q]) so that in the selection kernel — one thread per query scanning all
 /// points — neighbouring threads read neighbouring addresses.
 /// </summary>
-public static class KnnKernels
+internal static class KnnKernels
 {
     /// <summary>Points (and queries) per group side.</summary>
     public const int Tile = 8;

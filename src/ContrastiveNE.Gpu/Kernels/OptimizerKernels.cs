@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace ContrastiveNE.Gpu.Kernels;
 
 /// <summary>The scalars of one optimiser step (learning rate already scheduled, Adam's bias corrections precomputed on the host).</summary>
-public struct OptimizerParams
+internal struct OptimizerParams
 {
     /// <summary>This step's learning rate.</summary>
     public float LearningRate;
@@ -31,7 +31,7 @@ public struct OptimizerParams
 /// exactly (the gradient is dense: entries with zero gradient still see momentum, weight decay and Adam's moment
 /// decay, as docs/method.md §1.5 says). Each kernel zeroes the gradient it consumed, ready for the next batch's atomics.
 /// </summary>
-public static class OptimizerKernels
+internal static class OptimizerKernels
 {
     /// <summary>SGD with optional momentum and weight decay; <paramref name="velocity"/> is unused when μ = 0.</summary>
     public static void Sgd(Index1D i, OptimizerParams p, ArrayView<float> value, ArrayView<float> grad, ArrayView<float> velocity)

@@ -8,7 +8,7 @@ namespace ContrastiveNE.Gpu.Kernels;
 /// negative) are simply the encryption of that triple under the seed — so the same seed gives the same negatives on
 /// any device and in any launch order. Plain static code: it runs inside ILGPU kernels and on the host alike.
 /// </summary>
-public static class Philox
+internal static class Philox
 {
     private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
 
@@ -48,4 +48,4 @@ public static class Philox
 /// <param name="X1">Word 1.</param>
 /// <param name="X2">Word 2.</param>
 /// <param name="X3">Word 3.</param>
-public readonly record struct PhiloxBlock(uint X0, uint X1, uint X2, uint X3);
+internal readonly record struct PhiloxBlock(uint X0, uint X1, uint X2, uint X3);

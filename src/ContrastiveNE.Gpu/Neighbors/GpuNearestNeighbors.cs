@@ -10,7 +10,7 @@ namespace ContrastiveNE.Gpu.Neighbors;
 /// (<see cref="Kernels.KnnKernels"/>). Same contract as <c>NearestNeighbors.Exact</c>: self excluded by index,
 /// ascending distance, ties by smaller index, Euclidean distances.
 /// </summary>
-public static class GpuNearestNeighbors
+internal static class GpuNearestNeighbors
 {
     /// <summary>The k nearest neighbours of every row of <paramref name="data"/> among all its rows.</summary>
     /// <param name="kernels">The device's kernels.</param>

@@ -28,7 +28,7 @@ namespace ContrastiveNE.Gpu.Training;
 /// (Philox and a permutation instead of a shuffled array), and float atomics add in a scheduling-dependent order, so
 /// results agree with the CPU's statistically, not bit for bit. A learnable temperature is not supported here.
 /// </remarks>
-public sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
+internal sealed class GpuEmbeddingTrainer : IPhaseTrainer, IDisposable
 {
 
     private readonly GpuKernels _kernels;

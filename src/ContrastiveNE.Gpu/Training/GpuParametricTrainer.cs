@@ -20,7 +20,7 @@ namespace ContrastiveNE.Gpu.Training;
 /// </summary>
 /// <remarks>Supports networks that are a <see cref="Sequential"/> of <see cref="LinearLayer"/> layers, each optionally
 /// followed by one <see cref="Relu"/> (the MLP of docs/method.md §1.3 and any depth or widths of it).</remarks>
-public sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
+internal sealed class GpuParametricTrainer : IPhaseTrainer, IDisposable
 {
     private sealed class Layer(LinearLayer linear, bool relu, Accelerator acc)
     {

@@ -5,7 +5,7 @@ namespace ContrastiveNE.Data;
 /// directory (same volume, so the final rename is atomic on every common file system), which then replaces the
 /// target. If writing fails, the temporary file is deleted and the target is left as it was.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The file to create or replace.</param>

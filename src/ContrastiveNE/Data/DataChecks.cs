@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace ContrastiveNE.Data;
 
 /// <summary>Checks on loaded data that every reader and consumer shares.</summary>
-public static class DataChecks
+internal static class DataChecks
 {
     /// <summary>Throws a <see cref="InvalidDataException"/> when <paramref name="matrix"/> has fewer than <paramref name="minRows"/> rows.</summary>
     /// <param name="matrix">The data.</param>

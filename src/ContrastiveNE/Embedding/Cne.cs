@@ -9,7 +9,7 @@ namespace ContrastiveNE.Embedding;
 
 /// <summary>
 /// Contrastive neighbour embedding (the reference's CNE; docs/method.md §1): data → kNN graph → initialisation → epochs of
-/// shuffled edge batches → embedding. The options describe what to compute; <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>
+/// shuffled edge batches → embedding. The options describe what to compute; <see cref="Fit(Matrix, Matrix?, IProgress{FitReport}?, Action{int, Matrix}?, CancellationToken)"/>
 /// returns a <see cref="CneEmbedding"/> that holds the run and can continue it.
 /// </summary>
 public sealed class Cne
@@ -31,10 +31,10 @@ public sealed class Cne
     /// </summary>
     /// <param name="data">n × D data, finite.</param>
     /// <param name="initialization">Optional n × d starting positions (copied); not allowed with <see cref="CneOptions.Parametric"/>, where the network's initialisation decides.</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives every phase (see <see cref="FitReport"/>): the kNN search's fractions, the initialisation's start and end, the device that trains, one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and after every epoch e with e mod SaveFrequency = 0, with a copy of the positions.</param>
     /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
-    public CneEmbedding Fit(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+    public CneEmbedding Fit(Matrix data, Matrix? initialization = null, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -47,32 +47,37 @@ public sealed class Cne
         CheckInitialization(initialization, data.Rows);
         if (Options.Repulsion == RepulsionMode.Fft)
         {
-            Enter(FitPhase.Neighbors, cancellationToken);
+            Enter(FitPhase.Neighbors, progress, cancellationToken);
             // One PCA serves the kNN search and the initialisation (its first two columns are PCA's initialisation).
             var projected = ProjectForSearch(data);
             cancellationToken.ThrowIfCancellationRequested();
-            var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads, null, cancellationToken);
+            var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads,
+                NeighborFractions(progress), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads);
-            Enter(FitPhase.Initialization, cancellationToken);
+            Done(FitPhase.Neighbors, progress);
+            Enter(FitPhase.Initialization, progress, cancellationToken);
             var tsneStart = initialization?.Clone()
                 ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
-            Enter(FitPhase.Epochs, cancellationToken);
+            Done(FitPhase.Initialization, progress);
+            Enter(FitPhase.Epochs, progress, cancellationToken);
             return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
         }
-        Enter(FitPhase.Neighbors, cancellationToken);
-        var graph = CreateGraph(data, null, cancellationToken);
+        Enter(FitPhase.Neighbors, progress, cancellationToken);
+        var graph = CreateGraph(data, NeighborFractions(progress), cancellationToken);
+        Done(FitPhase.Neighbors, progress);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
-        var start = Initialize(data, initialization, cancellationToken);
+        var start = Initialize(data, initialization, progress, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
     }
 
     /// <summary>The initialisation phase: a copy of the user's start, or PCA (not interruptible; the token is checked before and after).</summary>
-    private Matrix Initialize(Matrix data, Matrix? initialization, CancellationToken token)
+    private Matrix Initialize(Matrix data, Matrix? initialization, IProgress<FitReport>? progress, CancellationToken token)
     {
-        Enter(FitPhase.Initialization, token);
+        Enter(FitPhase.Initialization, progress, token);
         var start = initialization?.Clone() ?? DefaultInitialization(data);
-        Enter(FitPhase.Epochs, token);
+        Done(FitPhase.Initialization, progress);
+        Enter(FitPhase.Epochs, progress, token);
         return start;
     }
 
@@ -82,11 +87,27 @@ public sealed class Cne
     /// <summary>Passed to the CPU trainer's <see cref="ContrastiveTrainer.BatchCompleted"/> (tests cancel mid-epoch from here).</summary>
     internal Action<int, int>? BatchCompleted { get; init; }
 
-    /// <summary>A phase boundary: a cancellation point, then the phase begins.</summary>
-    private void Enter(FitPhase phase, CancellationToken token)
+    /// <summary>
+    /// A phase boundary: a cancellation point, then the phase begins (reported at fraction 0 for the kNN search and the
+    /// initialisation, which run on the CPU; the epochs report their start themselves, naming the device that trains).
+    /// </summary>
+    private void Enter(FitPhase phase, IProgress<FitReport>? progress, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         PhaseStarted?.Invoke(phase);
+        if (phase != FitPhase.Epochs) progress?.Report(FitReport.OnCpu(phase, 0));
+    }
+
+    /// <summary>The end of the kNN search or the initialisation (fraction 1).</summary>
+    private static void Done(FitPhase phase, IProgress<FitReport>? progress) => progress?.Report(FitReport.OnCpu(phase, 1));
+
+    /// <summary>The kNN search's fractions as reports of the <see cref="FitPhase.Neighbors"/> phase.</summary>
+    private static IProgress<double>? NeighborFractions(IProgress<FitReport>? progress) =>
+        progress is null ? null : new FractionProgress(progress);
+
+    private sealed class FractionProgress(IProgress<FitReport> progress) : IProgress<double>
+    {
+        public void Report(double value) => progress.Report(FitReport.OnCpu(FitPhase.Neighbors, Math.Min(value, 1)));
     }
 
     /// <summary>
@@ -98,10 +119,10 @@ public sealed class Cne
     /// <param name="data">n × D data, finite.</param>
     /// <param name="graph">The neighbour graph over the n rows; every stored entry is one positive pair.</param>
     /// <param name="initialization">Optional n × d starting positions (copied); not with <see cref="CneOptions.Parametric"/>.</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives every phase (see <see cref="FitReport"/>): the kNN search's fractions, the initialisation's start and end, the device that trains, one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
     /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
-    public CneEmbedding Fit(Matrix data, NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+    public CneEmbedding Fit(Matrix data, NeighborGraph graph, Matrix? initialization = null, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -114,7 +135,7 @@ public sealed class Cne
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
-        var start = Initialize(data, initialization, cancellationToken);
+        var start = Initialize(data, initialization, progress, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
     }
 
@@ -124,10 +145,10 @@ public sealed class Cne
     /// </summary>
     /// <param name="graph">The neighbour graph, used as given; only its pattern is used.</param>
     /// <param name="initialization">Optional n × d starting positions (copied).</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives every phase (see <see cref="FitReport"/>): the kNN search's fractions, the initialisation's start and end, the device that trains, one report per epoch.</param>
     /// <param name="snapshots">Called before the first epoch (epoch −1) and every SaveFrequency epochs with a copy of the positions.</param>
     /// <param name="cancellationToken">Observed in every phase (docs/cancellation.md): between and inside the kNN search's stages, before and after the initialisation, before every batch; a cancelled fit throws <see cref="OperationCanceledException"/> and frees what it allocated.</param>
-    public CneEmbedding Fit(NeighborGraph graph, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+    public CneEmbedding Fit(NeighborGraph graph, Matrix? initialization = null, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -135,9 +156,10 @@ public sealed class Cne
         if (Options.Parametric)
             throw new ArgumentException("A parametric embedding maps data rows, so it needs the data: use Fit(data) or Fit(data, graph).", nameof(CneOptions.Parametric));
         CheckInitialization(initialization, graph.NodeCount);
-        Enter(FitPhase.Initialization, cancellationToken);
+        Enter(FitPhase.Initialization, progress, cancellationToken);
         var start = initialization?.Clone() ?? RandomInitialization(graph.NodeCount);
-        Enter(FitPhase.Epochs, cancellationToken);
+        Done(FitPhase.Initialization, progress);
+        Enter(FitPhase.Epochs, progress, cancellationToken);
         if (Options.Repulsion == RepulsionMode.Fft)
             return TrainTsne(AffinityMatrix.Uniform(graph), initialization is null ? TsneInitialization(start) : start, progress, snapshots, cancellationToken);
         return Train(graph, start, progress, snapshots, cancellationToken);
@@ -145,7 +167,7 @@ public sealed class Cne
 
     /// <summary>
     /// The symmetric kNN graph of <paramref name="data"/> (k = <see cref="CneOptions.K"/>), the graph
-    /// <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/> trains on:
+    /// <see cref="Fit(Matrix, Matrix?, IProgress{FitReport}?, Action{int, Matrix}?, CancellationToken)"/> trains on:
     /// searched on the first <see cref="CneOptions.KnnPcaComponents"/> principal components when that is set and
     /// below the number of columns, on the data itself otherwise.
     /// </summary>
@@ -172,15 +194,15 @@ public sealed class Cne
     }
 
     /// <summary>Fits and returns the embedding matrix.</summary>
-    /// <inheritdoc cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>
-    public Matrix FitTransform(Matrix data, Matrix? initialization = null, IProgress<EpochReport>? progress = null,
+    /// <inheritdoc cref="Fit(Matrix, Matrix?, IProgress{FitReport}?, Action{int, Matrix}?, CancellationToken)"/>
+    public Matrix FitTransform(Matrix data, Matrix? initialization = null, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
         => Fit(data, initialization, progress, snapshots, cancellationToken).Embedding;
 
     // ---- FFT repulsion (t-SNE limit) and kNN preprocessing ----
 
     /// <summary>
-    /// The kNN search of <see cref="Fit(Matrix, Matrix?, IProgress{EpochReport}?, Action{int, Matrix}?, CancellationToken)"/>:
+    /// The kNN search of <see cref="Fit(Matrix, Matrix?, IProgress{FitReport}?, Action{int, Matrix}?, CancellationToken)"/>:
     /// on the data, or on its first <see cref="CneOptions.KnnPcaComponents"/> principal components.
     /// </summary>
     /// <param name="data">n × D data.</param>
@@ -199,10 +221,10 @@ public sealed class Cne
     /// </summary>
     /// <param name="affinities">P over the n points.</param>
     /// <param name="initialization">n × 2 starting positions (copied).</param>
-    /// <param name="progress">Receives one report per epoch (the loss is the KL divergence, evaluated every SaveFrequency epochs).</param>
+    /// <param name="progress">Receives the start of the epochs and one report per epoch (the loss is the KL divergence, evaluated every SaveFrequency epochs).</param>
     /// <param name="snapshots">Called before the first epoch (−1) and every SaveFrequency epochs with a copy of the positions.</param>
     /// <param name="cancellationToken">Checked before every epoch; a cancelled fit throws <see cref="OperationCanceledException"/>.</param>
-    public CneEmbedding Fit(AffinityMatrix affinities, Matrix initialization, IProgress<EpochReport>? progress = null,
+    public CneEmbedding Fit(AffinityMatrix affinities, Matrix initialization, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(affinities);
@@ -210,7 +232,7 @@ public sealed class Cne
         if (Options.Repulsion != RepulsionMode.Fft)
             throw new ArgumentException("Affinities are trained with Repulsion = Fft.", nameof(CneOptions.Repulsion));
         CheckInitialization(initialization, affinities.NodeCount);
-        Enter(FitPhase.Epochs, cancellationToken);
+        Enter(FitPhase.Epochs, progress, cancellationToken);
         return TrainTsne(affinities, initialization.Clone(), progress, snapshots, cancellationToken);
     }
 
@@ -248,14 +270,17 @@ public sealed class Cne
         return start;
     }
 
-    private CneEmbedding TrainTsne(AffinityMatrix affinities, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding TrainTsne(AffinityMatrix affinities, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         var table = new EmbeddingTable(start, Options.Threads);
         int early = Options.EarlyExaggeration ? Math.Min(Options.EarlyExaggerationEpochs, Options.Epochs) : 0;
         var trainer = new TsneTrainer(table, affinities, Options.FftLearningRate(affinities.NodeCount), early, Options.SaveFrequency, Options.Threads,
             FftInterpolationPoints, FftMaxBoxWidth, FftMaxGridSize);
         var spectrum = new ResolvedSpectrum(Options.Exaggeration, early > 0 ? Options.EarlyExaggerationFactor : null, early, null);
-        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(affinities.NodeCount, affinities.EntryCount), spectrum, Options);
+        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(affinities.NodeCount, affinities.EntryCount), spectrum, Options)
+        {
+            DeviceFallback = Options.Device == ComputeDevice.Cpu ? null : $"Device = {Options.Device}: the FFT engine (Repulsion = Fft) runs on the CPU.",
+        };
         return Run(result, spectrum, progress, snapshots, token);
     }
 
@@ -269,7 +294,7 @@ public sealed class Cne
         initialization.EnsureFinite(nameof(initialization));
     }
 
-    private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         // Above CneOptions.LargeDataRows the defaults left unset follow n (docs/scaling.md); a fit of that size runs
         // as a Cne with those options.
@@ -278,36 +303,45 @@ public sealed class Cne
             return new Cne(sized) { PhaseStarted = PhaseStarted, BatchCompleted = BatchCompleted }.Train(graph, start, progress, snapshots, token);
         var table = new EmbeddingTable(start, Options.Threads);
         // The device backend (if any) takes the whole loop; the CPU trainer is the default.
-        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateTrainer(graph, table, Options)
+        var backend = DeviceBackends.Resolve(Options.Device, out string? fallback);
+        IPhaseTrainer trainer = backend?.CreateTrainer(graph, table, Options)
             ?? new ContrastiveTrainer(table, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => table.Positions.Clone())
             {
                 BatchCompleted = BatchCompleted,
             };
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
-        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
+        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options)
+        {
+            Device = backend is null ? ComputeDevice.Cpu : ComputeDevice.Gpu, DeviceName = backend?.DeviceName ?? FitReport.CpuName, DeviceFallback = fallback,
+        };
         return Run(result, spectrum, progress, snapshots, token);
     }
 
     /// <summary>The parametric mode (docs/method.md §1.3): the same loop, with the network over the data rows as the model.</summary>
-    private CneEmbedding TrainParametric(Matrix data, NeighborGraph graph, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding TrainParametric(Matrix data, NeighborGraph graph, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         // The parametric initialisation is the network's (seeded) initial weights.
-        Enter(FitPhase.Initialization, token);
+        Enter(FitPhase.Initialization, progress, token);
         var network = Mlp.Create(data.Columns, Options.HiddenLayers, Options.Dimensions, unchecked((ulong)Options.Seed), Options.Threads);
         var model = new CneModel(network, Options);
-        Enter(FitPhase.Epochs, token);
+        Done(FitPhase.Initialization, progress);
+        Enter(FitPhase.Epochs, progress, token);
         var trainingModel = new NetworkModel(network, data, Options.Threads);
-        IPhaseTrainer trainer = DeviceBackends.Resolve(Options.Device)?.CreateParametricTrainer(network, data, graph, Options, () => model.Transform(data))
+        var backend = DeviceBackends.Resolve(Options.Device, out string? fallback);
+        IPhaseTrainer trainer = backend?.CreateParametricTrainer(network, data, graph, Options, () => model.Transform(data))
             ?? new ContrastiveTrainer(trainingModel, new KnnEdgeSource(graph, Options.BatchSize, Options.Seed, Options.Threads), Options, () => model.Transform(data))
             {
                 BatchCompleted = BatchCompleted,
             };
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
-        var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options);
+        var result = new CneEmbedding(model, data, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options)
+        {
+            Device = backend is null ? ComputeDevice.Cpu : ComputeDevice.Gpu, DeviceName = backend?.DeviceName ?? FitReport.CpuName, DeviceFallback = fallback,
+        };
         return Run(result, spectrum, progress, snapshots, token);
     }
 
-    private CneEmbedding Run(CneEmbedding result, ResolvedSpectrum spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding Run(CneEmbedding result, ResolvedSpectrum spectrum, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         try
         {

@@ -97,7 +97,7 @@ public sealed class CneEmbedding : IDisposable
     /// </summary>
     /// <param name="epochs">Epochs to add, ≥ 0.</param>
     /// <param name="spectrum">neg_spec c or ρ for these epochs; null keeps <see cref="ResolvedSpectrum.Value"/>.</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives the start of the epochs (naming the device) and one <see cref="FitReport"/> per epoch.</param>
     /// <param name="snapshots">Called every <see cref="CneOptions.SaveFrequency"/> epochs with (epoch, copy of the positions).</param>
     /// <param name="cancellationToken">Checked before every batch: when cancelled, <see cref="OperationCanceledException"/>
     /// is thrown within one batch and this object stays usable, holding the state after the last finished batch
@@ -105,7 +105,7 @@ public sealed class CneEmbedding : IDisposable
     /// <returns>This object.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the last batch.</exception>
     /// <exception cref="ObjectDisposedException">The embedding was disposed.</exception>
-    public CneEmbedding Optimize(int epochs, double? spectrum = null, IProgress<EpochReport>? progress = null,
+    public CneEmbedding Optimize(int epochs, double? spectrum = null, IProgress<FitReport>? progress = null,
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_final is not null, this);
@@ -116,22 +116,44 @@ public sealed class CneEmbedding : IDisposable
         return this;
     }
 
-    internal void RunFit(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    internal void RunFit(int epochs, SpectrumSchedule spectrum, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
     {
         int frequency = Options.SaveFrequency;
         Action<int>? after = snapshots == null ? null : epoch =>
         {
             if (epoch % frequency == 0) { _mapped = null; snapshots(epoch, Embedding.Clone()); }
         };
+        progress?.Report(new FitReport(FitPhase.Epochs, 0, Device, DeviceName, null, DeviceFallback));
         try
         {
-            _trainer.Optimize(epochs, spectrum, progress, after, token);
+            _trainer.Optimize(epochs, spectrum, progress is null ? null : new EpochProgress(this, progress, epochs), after, token);
         }
         finally
         {
             _mapped = null;
         }
     }
+
+    /// <summary>The trainer's epoch reports as <see cref="FitReport"/>s, with the fraction of this run done.</summary>
+    private sealed class EpochProgress(CneEmbedding owner, IProgress<FitReport> progress, int epochs) : IProgress<EpochReport>
+    {
+        private int _done;
+
+        public void Report(EpochReport value)
+        {
+            _done++;
+            progress.Report(new FitReport(FitPhase.Epochs, epochs == 0 ? 1 : Math.Min(1, (double)_done / epochs), owner.Device, owner.DeviceName, value, owner.DeviceFallback));
+        }
+    }
+
+    /// <summary>Where the epochs ran: <see cref="ComputeDevice.Cpu"/> or <see cref="ComputeDevice.Gpu"/> (never Auto: see <see cref="DeviceFallback"/>).</summary>
+    public ComputeDevice Device { get; internal init; } = ComputeDevice.Cpu;
+
+    /// <summary>The name of the device the epochs ran on: "CPU", or the GPU's name as its driver reports it.</summary>
+    public string DeviceName { get; internal init; } = FitReport.CpuName;
+
+    /// <summary>Why the epochs ran on the CPU although <see cref="CneOptions.Device"/> asked for Auto or another engine (null when the requested device ran).</summary>
+    public string? DeviceFallback { get; internal init; }
 
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => _final is not null;

@@ -1,6 +1,6 @@
 namespace ContrastiveNE.Embedding;
 
-/// <summary>The phases of <see cref="Cne.Fit(Data.Matrix, Data.Matrix?, IProgress{EpochReport}?, Action{int, Data.Matrix}?, CancellationToken)"/>, in the order they run.</summary>
+/// <summary>The phases of <see cref="Cne.Fit(Data.Matrix, Data.Matrix?, IProgress{FitReport}?, Action{int, Data.Matrix}?, CancellationToken)"/>, in the order they run.</summary>
 public enum FitPhase
 {
     /// <summary>The kNN search (with its PCA projection where <see cref="CneOptions.KnnPcaComponents"/> asks) and, for the FFT engine, the affinities.</summary>

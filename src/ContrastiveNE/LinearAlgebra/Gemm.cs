@@ -18,7 +18,7 @@ namespace ContrastiveNE.LinearAlgebra;
 /// C is produced with a summation order fixed by the shape alone, so the result is bit-identical for any thread
 /// count (kernel paths may differ from each other in the last bits).
 /// </remarks>
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>C ← α·op(A)·op(B) + β·C (row-major). <paramref name="threads"/> ≤ 0 uses every processor.</summary>
     /// <exception cref="ArgumentException">A dimension is negative, a stride is too small or a span too short.</exception>

@@ -1,7 +1,7 @@
 namespace ContrastiveNE.LinearAlgebra;
 
 /// <summary>Whether a GEMM operand is used as stored or transposed.</summary>
-public enum Transpose
+internal enum Transpose
 {
     /// <summary>Use the operand as stored (row-major).</summary>
     No,

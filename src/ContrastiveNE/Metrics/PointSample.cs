@@ -3,7 +3,7 @@ using ContrastiveNE.Randomness;
 namespace ContrastiveNE.Metrics;
 
 /// <summary>The seeded random subset of points that the sampled metrics are averaged over.</summary>
-public static class PointSample
+internal static class PointSample
 {
     /// <summary>
     /// <paramref name="size"/> distinct indices out of 0 … <paramref name="n"/> − 1 in increasing order, drawn

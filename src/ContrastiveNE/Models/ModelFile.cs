@@ -24,7 +24,7 @@ namespace ContrastiveNE.Models;
 /// mismatch, and a payload inconsistent with itself. Writes go to a temporary file that is renamed over the target,
 /// so a crash never leaves a half-written model behind. The same text lives in <c>docs/model-format.md</c>.
 /// </summary>
-public static class ModelFile
+internal static class ModelFile
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
     public const int FormatVersion = 1;

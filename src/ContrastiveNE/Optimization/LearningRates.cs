@@ -1,7 +1,7 @@
 namespace ContrastiveNE.Optimization;
 
 /// <summary>The learning rate of an epoch of one fit (docs/method.md §1.4).</summary>
-public static class LearningRates
+internal static class LearningRates
 {
     /// <summary>
     /// The rate of 0-based epoch <paramref name="epoch"/> of <paramref name="totalEpochs"/>: during the first

@@ -77,7 +77,7 @@ public struct Xoshiro256
 }
 
 /// <summary>SplitMix64 (Steele, Lea, Flood 2014): used to seed and to derive streams.</summary>
-public static class SplitMix64
+internal static class SplitMix64
 {
     /// <summary>Advances <paramref name="state"/> and returns the next output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

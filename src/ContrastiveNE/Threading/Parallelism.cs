@@ -5,7 +5,7 @@ namespace ContrastiveNE.Threading;
 /// the problem size, never on the thread count, so any per-unit random stream or per-unit partial result is the same
 /// at 1 and at N threads; units run inline when one thread is asked for or only one unit exists.
 /// </summary>
-public static class Parallelism
+internal static class Parallelism
 {
     /// <summary>The thread count to use for a user setting: values ≤ 0 mean "all processors".</summary>
     public static int Resolve(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;

@@ -9,7 +9,7 @@ namespace ContrastiveNE.Training;
 /// (<see cref="Register"/>) or found by loading the assembly <c>ContrastiveNE.Gpu</c> beside this one and calling its
 /// <c>ContrastiveNE.Gpu.GpuBackend.Register()</c> — so an application only has to ship that assembly.
 /// </summary>
-public static class DeviceBackends
+internal static class DeviceBackends
 {
     private const string GpuAssembly = "ContrastiveNE.Gpu";
     private const string GpuType = "ContrastiveNE.Gpu.GpuBackend";
@@ -27,12 +27,22 @@ public static class DeviceBackends
     /// The backend for <paramref name="device"/>: null means the CPU trainer. <see cref="ComputeDevice.Gpu"/> without
     /// a usable backend throws <see cref="InvalidOperationException"/>; <see cref="ComputeDevice.Auto"/> falls back to null.
     /// </summary>
-    public static IDeviceBackend? Resolve(ComputeDevice device)
+    public static IDeviceBackend? Resolve(ComputeDevice device) => Resolve(device, out _);
+
+    /// <summary>As <see cref="Resolve(ComputeDevice)"/>; <paramref name="fallback"/> says why Auto fell back to the CPU (null otherwise).</summary>
+    internal static IDeviceBackend? Resolve(ComputeDevice device, out string? fallback)
     {
+        fallback = null;
         if (device == ComputeDevice.Cpu) return null;
         var backend = _gpu ?? TryLoad();
         if (backend is { IsAvailable: true }) return backend;
-        if (device == ComputeDevice.Auto) return null;
+        if (device == ComputeDevice.Auto)
+        {
+            fallback = backend == null
+                ? $"Device = Auto: the {GpuAssembly} assembly was not found beside {typeof(DeviceBackends).Assembly.GetName().Name}; training on the CPU."
+                : "Device = Auto: no CUDA device was found on this machine; training on the CPU.";
+            return null;
+        }
         throw new InvalidOperationException(backend == null
             ? $"{nameof(CneOptions)}.{nameof(CneOptions.Device)} = Gpu needs the {GpuAssembly} assembly beside {typeof(DeviceBackends).Assembly.GetName().Name}; it was not found. Use Device = Cpu or Auto."
             : $"{nameof(CneOptions)}.{nameof(CneOptions.Device)} = Gpu, but no CUDA device was found on this machine (NVIDIA driver and GPU needed). Use Device = Cpu or Auto.");

@@ -9,7 +9,7 @@ namespace ContrastiveNE.Training;
 /// The hook through which an accelerator backend (the <c>ContrastiveNE.Gpu</c> assembly) takes over training, so
 /// that this core library needs no reference to it. Register one with <see cref="DeviceBackends.Register"/>.
 /// </summary>
-public interface IDeviceBackend
+internal interface IDeviceBackend
 {
     /// <summary>True when the backend's device can be used on this machine (e.g. a CUDA device was found).</summary>
     bool IsAvailable { get; }

@@ -7,7 +7,7 @@ namespace ContrastiveNE.Training;
 /// Each <see cref="Optimize"/> call is one run (the reference's <c>fit</c>): one optimiser state and one learning-rate
 /// schedule over all its epochs, early exaggeration included; a later call (continuing a finished run) starts both afresh.
 /// </summary>
-public interface IPhaseTrainer
+internal interface IPhaseTrainer
 {
     /// <summary>The loss of every batch of every completed (or cancelled) epoch, in order.</summary>
     IReadOnlyList<float[]> BatchLosses { get; }

@@ -16,6 +16,25 @@ public class EmbedCommandTests
     }
 
     [Fact]
+    public void Embed_ShowsEachPhaseFromTheLibraryAndSaysWhichDeviceTrained()
+    {
+        using var dir = new TempDir();
+        var (data, _) = DigitsSubset(dir, 300);
+        foreach (string[] mode in new[] { Array.Empty<string>(), new[] { "--parametric" }, new[] { "--repulsion", "fft" } })
+        {
+            var result = CliRunner.Run(["embed", data, "-o", dir.File("e.npy"), "--epochs", "10", "--device", "auto", .. mode]);
+            Assert.Equal(0, result.ExitCode);
+            // One phase each for the kNN search, the initialisation and the epochs (no longer a combined "knn+epochs").
+            Assert.Contains("cne: knn done in", result.Error);
+            Assert.Contains("cne: init done in", result.Error);
+            Assert.Contains("cne: epochs done in", result.Error);
+            Assert.DoesNotContain("knn+epochs", result.Error);
+            // Auto is no longer silent: where no CUDA device is found the fallback is printed, else the GPU is named.
+            Assert.True(result.Error.Contains("cne: Device = Auto:") || result.Error.Contains("cne: training on the GPU ("), result.Error);
+        }
+    }
+
+    [Fact]
     public void Embed_NpyToNpy_WithPlotAndEvaluate()
     {
         using var dir = new TempDir();

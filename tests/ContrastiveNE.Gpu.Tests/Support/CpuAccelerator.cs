@@ -3,7 +3,7 @@ using ContrastiveNE.Gpu;
 namespace ContrastiveNE.Gpu.Tests.Support;
 
 /// <summary>One ILGPU CPU accelerator shared by all tests (opening one compiles nothing, but kernels are cached on it).</summary>
-public static class CpuAccelerator
+internal static class CpuAccelerator
 {
     private static readonly Lazy<GpuDevice> Device = new(GpuDevice.OpenCpu);
     private static readonly Lazy<GpuKernels> KernelSet = new(() => new GpuKernels(Device.Value.Accelerator));

@@ -171,6 +171,21 @@ public class GpuTrainingTests
     }
 
     [Fact]
+    public void TheEpochReportsNameTheDeviceThatTrains()
+    {
+        DeviceBackends.Register(CpuBackend);
+        var (graph, _, _) = Digits.Value;
+        var reports = new List<FitReport>();
+        using var fit = new Cne(Options(ComputeDevice.Gpu, LossMode.InfoNce) with { Epochs = 2 }).Fit(graph, progress: new AllReports(reports.Add));
+        var epochs = reports.Where(r => r.Phase == FitPhase.Epochs).ToList();
+        Assert.Equal(3, epochs.Count); // the start and one per epoch
+        Assert.All(epochs, r => Assert.Equal((ComputeDevice.Gpu, CpuAccelerator.Instance.Name, (string?)null), (r.Device, r.DeviceName, r.DeviceFallback)));
+        Assert.Equal(ComputeDevice.Gpu, fit.Device);
+        // The initialisation (seeded noise for a bare graph) runs on the CPU.
+        Assert.All(reports.Where(r => r.Phase == FitPhase.Initialization), r => Assert.Equal(ComputeDevice.Cpu, r.Device));
+    }
+
+    [Fact]
     public void DeviceGpuWithoutCudaIsAClearErrorAndAutoFallsBackToTheCpu()
     {
         GpuBackend.Register();
@@ -188,12 +203,24 @@ public class GpuTrainingTests
         Assert.Contains("CUDA", e.Message);
         Assert.Contains("Device", e.Message);
         Assert.Null(DeviceBackends.Resolve(ComputeDevice.Auto));
-        Assert.Equal(1, new Cne(options with { Device = ComputeDevice.Auto }).Fit(graph).EpochsCompleted);
+        using var auto = new Cne(options with { Device = ComputeDevice.Auto }).Fit(graph);
+        Assert.Equal(1, auto.EpochsCompleted);
+        // The fallback is no longer silent: the result (and the epochs' progress reports) say why the CPU trained.
+        Assert.Equal(ComputeDevice.Cpu, auto.Device);
+        Assert.Contains("no CUDA device", auto.DeviceFallback);
+    }
+
+    private sealed class AllReports(Action<FitReport> report) : IProgress<FitReport>
+    {
+        public void Report(FitReport value) => report(value);
     }
 
     /// <summary>Progress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
+    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<FitReport>
     {
-        public void Report(EpochReport value) => report(value);
+        public void Report(FitReport value)
+        {
+            if (value.Epoch is { } epoch) report(epoch);
+        }
     }
 }

@@ -56,7 +56,7 @@ public class CancellationTests
         int batches = 0;
         var cne = new Cne(Options(parametric)) { BatchCompleted = (_, _) => batches++ };
         Assert.ThrowsAny<OperationCanceledException>(() => cne.Fit(Digits.Value,
-            progress: new SyncProgress<EpochReport>(r => { epochs.Add(r.Epoch); if (r.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
+            progress: Epochs(r => { epochs.Add(r.Epoch); if (r.Epoch == 1) cts.Cancel(); }), cancellationToken: cts.Token));
         Assert.Equal([0, 1], epochs);
         Assert.Equal(0, batches % BatchesPerEpoch(cne, parametric)); // no batch of epoch 2 ran
         Assert.Equal(2 * BatchesPerEpoch(cne, parametric), batches);
@@ -112,7 +112,7 @@ public class CancellationTests
         var epochs = new List<int>();
         var cne = new Cne(Options(false) with { Repulsion = RepulsionMode.Fft, Epochs = 20 });
         Assert.ThrowsAny<OperationCanceledException>(() => cne.Fit(Digits.Value,
-            progress: new SyncProgress<EpochReport>(r => { epochs.Add(r.Epoch); if (r.Epoch == 3) cts.Cancel(); }), cancellationToken: cts.Token));
+            progress: Epochs(r => { epochs.Add(r.Epoch); if (r.Epoch == 3) cts.Cancel(); }), cancellationToken: cts.Token));
         Assert.Equal([0, 1, 2, 3], epochs);
     }
 
@@ -173,6 +173,9 @@ public class CancellationTests
             if (++Calls == cancelAt) cts.Cancel();
         }
     }
+
+    /// <summary>The epoch reports of a fit, synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private static IProgress<FitReport> Epochs(Action<EpochReport> action) => new SyncProgress<FitReport>(r => { if (r.Epoch is { } e) action(e); });
 
     private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
     {

@@ -75,7 +75,7 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
     {
         var reports = new List<EpochReport>();
         var snapshots = new List<int>();
-        var progress = new SyncProgress<EpochReport>(reports.Add);
+        var progress = Epochs(reports.Add);
         var result = new Cne(new CneOptions { Epochs = 9, SaveFrequency = 4, BatchSize = 8192 })
             .Fit(digits.Graph, digits.Pca, progress, (epoch, m) => { Assert.Equal(digits.Data.Rows, m.Rows); snapshots.Add(epoch); });
         Assert.Equal(Enumerable.Range(0, 9), reports.Select(r => r.Epoch));
@@ -101,7 +101,7 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
             var o = new CneOptions { Loss = loss, S = 1, Epochs = 6, BatchSize = 8192, Optimizer = optimizer, Momentum = momentum,
                 LearningRate = optimizer == ContrastiveNE.Optimization.OptimizerKind.Adam ? 0.05 : 0.5, WarmupEpochs = 1, WarmupLearningRate = 0.01 };
             var reports = new List<EpochReport>();
-            var early = new Cne(o).Fit(digits.Graph, digits.Pca, new SyncProgress<EpochReport>(reports.Add));
+            var early = new Cne(o).Fit(digits.Graph, digits.Pca, Epochs(reports.Add));
             Assert.Equal(2, early.Spectrum.EarlyEpochs);
             var plain = new Cne(o with { EarlyExaggeration = false }).Fit(digits.Graph, digits.Pca);
             Assert.Equal(plain.Embedding.Data, early.Embedding.Data);
@@ -129,7 +129,7 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
         int batches = 0;
         var cne = new Cne(new CneOptions { Epochs = 50, BatchSize = 1024 }) { BatchCompleted = (_, _) => batches++ };
         Assert.ThrowsAny<OperationCanceledException>(() => cne.Fit(digits.Graph, digits.Pca,
-            new SyncProgress<EpochReport>(r => { if (r.Epoch == 1) cts.Cancel(); }), null, cts.Token));
+            Epochs(r => { if (r.Epoch == 1) cts.Cancel(); }), null, cts.Token));
         Assert.Equal(2 * ((digits.Graph.EdgeCount + 1023) / 1024), batches); // epochs 0 and 1, nothing of epoch 2
     }
 
@@ -225,6 +225,9 @@ public class CneFitTests(DigitsFixture digits) : IClassFixture<DigitsFixture>
         var e = Assert.Throws<ArgumentException>(() => new Cne().Fit(digits.Graph, new Matrix(10, 2)));
         Assert.Equal("initialization", e.ParamName);
     }
+
+    /// <summary>The epoch reports of a fit, synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private static IProgress<FitReport> Epochs(Action<EpochReport> action) => new SyncProgress<FitReport>(r => { if (r.Epoch is { } e) action(e); });
 
     private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
     {
