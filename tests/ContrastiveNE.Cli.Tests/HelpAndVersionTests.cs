@@ -9,7 +9,7 @@ public class HelpAndVersionTests
     {
         var result = CliRunner.Run("--help");
         Assert.Equal(0, result.ExitCode);
-        foreach (string command in new[] { "demo", "embed", "transform", "spectrum", "plot", "evaluate", "knn" })
+        foreach (string command in new[] { "demo", "embed", "transform", "export", "spectrum", "plot", "evaluate", "knn" })
             Assert.Contains($"  {command} ", result.Out);
     }
 

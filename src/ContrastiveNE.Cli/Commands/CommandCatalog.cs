@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return DemoCommand.Create(context);
         yield return EmbedCommand.Create(context);
         yield return TransformCommand.Create(context);
+        yield return ExportCommand.Create(context);
         yield return SpectrumCommand.Create(context);
         yield return PlotCommand.Create(context);
         yield return EvaluateCommand.Create(context);

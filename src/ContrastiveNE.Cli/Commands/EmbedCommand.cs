@@ -46,6 +46,7 @@ internal static class EmbedCommand
         var plot = CliOptions.OutputFile("--plot", "Also draw the embedding coloured by label", ".png");
         var evaluate = CliOptions.Flag("--evaluate", "Print the quality figures (recall_at_15, knn_accuracy, spearman) as JSON at the end.");
         var saveModel = CliOptions.File("--save-model", "Save the trained network (with --parametric) for cne transform, e.g. model.cnem.");
+        var saveMap = CliOptions.File("--save-map", "Save the fitted map (non-parametric; training data, positions, options) for cne transform to place new points into, e.g. atlas.cnemap.");
         var quiet = CliOptions.Quiet();
         var command = new Command("embed", "Embed the rows of INPUT into a few dimensions (2 by default), t-SNE-like to UMAP-like along --s.") { input, output };
         embed.AddTo(command);
@@ -58,6 +59,7 @@ internal static class EmbedCommand
         command.Options.Add(plot);
         command.Options.Add(evaluate);
         command.Options.Add(saveModel);
+        command.Options.Add(saveMap);
         command.Options.Add(quiet);
         command.SetAction(parsed => CneApp.Guard(context, () =>
         {
@@ -73,6 +75,11 @@ internal static class EmbedCommand
             string? modelPath = parsed.GetValue(saveModel);
             if (modelPath is not null && !options.Parametric)
                 throw new CliUsageException("--save-model: only a parametric embedding has a model to save; add --parametric.");
+            string? mapPath = parsed.GetValue(saveMap);
+            if (mapPath is not null && options.Parametric)
+                throw new CliUsageException("--save-map: a parametric embedding places new points with its network; save it with --save-model instead.");
+            if (mapPath is not null && options.Repulsion == Embedding.RepulsionMode.Fft)
+                throw new CliUsageException("--save-map: a map fitted with --repulsion fft (or --preset tsne) cannot place new points; choose --repulsion sampled.");
             if (options.Parametric && initFile is not null)
                 throw new CliUsageException("--init: a parametric embedding starts from its network's initialisation; drop --init or --parametric.");
             string? graphPath = parsed.GetValue(graphFile);
@@ -91,7 +98,7 @@ internal static class EmbedCommand
                 : progress.Time("graph", () => GraphFile.Read(graphPath, data.Rows, symmetrize));
             var run = options.Parametric
                 ? FitNetwork(data, graph, options, inputPath, progress, context)
-                : FitTable(data, graph, options, inputPath, initFile, progress, context);
+                : FitTable(data, graph, options, inputPath, initFile, progress, context, mapPath);
             var embedding = run.Embedding;
 
             // Formats with room for them (.h5ad, .parquet, .npz) also store the row names and the labels.
@@ -124,7 +131,7 @@ internal static class EmbedCommand
     /// or the FFT engine's own affinities and start), its phases shown from the library's progress reports.
     /// </summary>
     private static EmbedRun FitTable(Matrix data, NeighborGraph? userGraph, Embedding.CneOptions options, string inputPath, string? initFile,
-        Progress.ProgressReporter progress, CliContext context)
+        Progress.ProgressReporter progress, CliContext context, string? mapPath)
     {
         bool fft = options.Repulsion == Embedding.RepulsionMode.Fft;
         if (fft && userGraph is not null)
@@ -142,6 +149,8 @@ internal static class EmbedCommand
         using var result = progress.RunFit(EmbedPipeline.PhaseNames(start is not null), options.Epochs, reports => userGraph is null
             ? estimator.Fit(data, start, reports, null, token)
             : estimator.Fit(data, userGraph, start, reports, null, token));
+        // The map is saved before the embedding is written, so that --save-map fails before any output exists.
+        if (mapPath is not null) progress.Time("save-map", () => result.SaveMap(mapPath, data));
         return new EmbedRun(result.Embedding, null);
     }
 

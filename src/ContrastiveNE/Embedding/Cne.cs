@@ -68,7 +68,7 @@ public sealed class Cne
         Done(FitPhase.Neighbors, progress);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = Initialize(data, initialization, progress, cancellationToken);
-        return Train(graph, start, progress, snapshots, cancellationToken);
+        return Train(graph, start, progress, snapshots, cancellationToken, data);
     }
 
     /// <summary>The initialisation phase: a copy of the user's start, or PCA (not interruptible; the token is checked before and after).</summary>
@@ -136,7 +136,7 @@ public sealed class Cne
         CheckInitialization(initialization, data.Rows);
         if (Options.Parametric) return TrainParametric(data, graph, progress, snapshots, cancellationToken);
         var start = Initialize(data, initialization, progress, cancellationToken);
-        return Train(graph, start, progress, snapshots, cancellationToken);
+        return Train(graph, start, progress, snapshots, cancellationToken, data);
     }
 
     /// <summary>
@@ -294,7 +294,8 @@ public sealed class Cne
         initialization.EnsureFinite(nameof(initialization));
     }
 
-    private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token,
+        Matrix? data = null)
     {
         // Above CneOptions.LargeDataRows the defaults left unset follow n (docs/scaling.md); a fit of that size runs
         // as a Cne with those options.
@@ -310,7 +311,8 @@ public sealed class Cne
                 BatchCompleted = BatchCompleted,
             };
         var spectrum = ResolvedSpectrum.Resolve(Options, graph.NodeCount);
-        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options)
+        // The data stays with the result so that it can place new points (CneEmbedding.ToMap).
+        var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(graph.NodeCount, graph.EdgeCount), spectrum, Options, data)
         {
             Device = backend is null ? ComputeDevice.Cpu : ComputeDevice.Gpu, DeviceName = backend?.DeviceName ?? FitReport.CpuName, DeviceFallback = fallback,
         };

@@ -14,7 +14,7 @@ namespace ContrastiveNE.Embedding;
 /// optimiser state, edge list) so that <see cref="Optimize"/> can continue on the device: dispose the embedding
 /// (<c>using var fit = cne.Fit(data);</c>) to free them as soon as no more epochs are needed. Disposing a CPU
 /// embedding is harmless. After <see cref="Dispose"/> the results stay readable (<see cref="Embedding"/>,
-/// <see cref="Model"/>, <see cref="Transform"/>, <see cref="Save"/>, <see cref="BatchLosses"/>, <see cref="Z"/>,
+/// <see cref="Model"/>, <see cref="Transform(Matrix)"/>, <see cref="Save"/>, <see cref="BatchLosses"/>, <see cref="Z"/>,
 /// <see cref="Temperature"/>); only <see cref="Optimize"/> throws <see cref="ObjectDisposedException"/>.
 /// </remarks>
 public sealed class CneEmbedding : IDisposable
@@ -26,9 +26,11 @@ public sealed class CneEmbedding : IDisposable
     private Matrix? _mapped;
     private (double Z, double Temperature)? _final;
 
-    internal CneEmbedding(EmbeddingTable table, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options)
+    internal CneEmbedding(EmbeddingTable table, IPhaseTrainer trainer, NeighborGraphInfo graph, ResolvedSpectrum spectrum, CneOptions options,
+        Matrix? data = null)
     {
         _table = table;
+        _data = data;
         _trainer = trainer;
         Graph = graph;
         Spectrum = spectrum;
@@ -54,17 +56,64 @@ public sealed class CneEmbedding : IDisposable
     /// <summary>The trained network of a parametric embedding (<see cref="CneOptions.Parametric"/>); null otherwise.</summary>
     public CneModel? Model => _model;
 
-    /// <summary>Embeds new rows with the trained network (parametric embeddings only); see <see cref="CneModel.Transform"/>.</summary>
-    /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
+    /// <summary>
+    /// Embeds new rows: a parametric embedding runs its network (<see cref="CneModel.Transform"/>); a non-parametric
+    /// one places them into the fixed map with default <see cref="CneTransformOptions"/> (<see cref="CneMap.Transform"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A non-parametric embedding that cannot place new points (see <see cref="ToMap"/>).</exception>
     /// <exception cref="ArgumentException">The column count differs from the training data's.</exception>
-    public Matrix Transform(Matrix newData) => ParametricModel().Transform(newData);
+    public Matrix Transform(Matrix newData) => Transform(newData, null);
+
+    /// <summary>
+    /// Embeds new rows as <see cref="Transform(Matrix)"/>; <paramref name="options"/> and <paramref name="cancellationToken"/>
+    /// apply to the placement into a non-parametric map (a network's transform has no settings and is not interrupted).
+    /// The positions of this embedding never change: the map is copied (<see cref="ToMap"/>) and the new points are
+    /// optimised against the copy.
+    /// </summary>
+    /// <param name="newData">m × D rows with the training data's columns, finite.</param>
+    /// <param name="options">Placement settings (null: defaults); ignored by a parametric embedding.</param>
+    /// <param name="cancellationToken">Observed by the placement's search and optimisation.</param>
+    /// <exception cref="InvalidOperationException">A non-parametric embedding that cannot place new points (see <see cref="ToMap"/>).</exception>
+    /// <exception cref="ArgumentException">The column count differs from the training data's.</exception>
+    public Matrix Transform(Matrix newData, CneTransformOptions? options, CancellationToken cancellationToken = default) =>
+        _model is not null ? _model.Transform(newData) : ToMap().Transform(newData, options, cancellationToken);
+
+    /// <summary>
+    /// The current state of a non-parametric embedding as a <see cref="CneMap"/> that places new points and saves to a
+    /// map file: a copy of the positions, the training data (not copied), the options, Z and τ.
+    /// </summary>
+    /// <param name="trainingData">
+    /// The n training rows, in the order of the positions: needed (and only allowed) when the fit had no data, as
+    /// <c>Fit(graph)</c>; null takes the data the fit was given.
+    /// </param>
+    /// <exception cref="InvalidOperationException">The embedding is parametric (it has its network instead), was fitted with
+    /// <see cref="RepulsionMode.Fft"/>, or was fitted on a graph alone and no <paramref name="trainingData"/> is given.</exception>
+    /// <exception cref="ArgumentException"><paramref name="trainingData"/> does not have one row per point.</exception>
+    public CneMap ToMap(Matrix? trainingData = null)
+    {
+        if (_model is not null)
+            throw new InvalidOperationException("A parametric embedding transforms new rows with its network (Model); it has no map to save.");
+        if (Options.Repulsion == RepulsionMode.Fft)
+            throw new InvalidOperationException("A map fitted with Repulsion = Fft (the t-SNE engine) cannot place new points: the placement optimises the sampled-negative loss of a Repulsion = Sampled fit.");
+        var data = trainingData ?? _data
+            ?? throw new InvalidOperationException("This embedding was fitted on a graph without data, so new points have nothing to be compared with; pass the training rows to ToMap(trainingData).");
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Rows != _table!.Positions.Rows)
+            throw new ArgumentException($"The training data has {data.Rows} rows but the embedding {_table.Positions.Rows} points; give one row per point.", nameof(trainingData));
+        return new CneMap(data, _table.Positions.Clone(), Options, Z, Temperature);
+    }
+
+    /// <summary>Saves a non-parametric embedding as a map file (<see cref="ToMap"/>, then <see cref="CneMap.Save"/>; docs/map-format.md).</summary>
+    /// <param name="path">The file to write (atomically).</param>
+    /// <param name="trainingData">As for <see cref="ToMap"/>.</param>
+    public void SaveMap(string path, Matrix? trainingData = null) => ToMap(trainingData).Save(path);
 
     /// <summary>Saves the trained network and options (parametric embeddings only); load with <see cref="CneModel.Load"/>.</summary>
     /// <exception cref="InvalidOperationException">The embedding is not parametric.</exception>
     public void Save(string path) => ParametricModel().Save(path);
 
     private CneModel ParametricModel() =>
-        _model ?? throw new InvalidOperationException("Only a parametric embedding (CneOptions.Parametric) can transform new data or be saved; a non-parametric embedding has no map for new points.");
+        _model ?? throw new InvalidOperationException("Only a parametric embedding (CneOptions.Parametric) can be saved as a model; save a non-parametric embedding with SaveMap.");
 
     /// <summary>The options of the fit.</summary>
     public CneOptions Options { get; }

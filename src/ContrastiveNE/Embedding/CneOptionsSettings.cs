@@ -23,7 +23,7 @@ internal static class CneOptionsSettings
 
     /// <summary>Options from saved settings: unknown keys are ignored (a newer writer), missing keys keep their defaults.</summary>
     /// <exception cref="InvalidDataException">A value cannot be parsed or the options do not validate.</exception>
-    public static CneOptions FromSettings(IReadOnlyList<KeyValuePair<string, string>> settings, string path)
+    public static CneOptions FromSettings(IReadOnlyList<KeyValuePair<string, string>> settings, string path, string kind = "Model file")
     {
         var options = new CneOptions();
         foreach (var (key, text) in settings)
@@ -36,7 +36,7 @@ internal static class CneOptionsSettings
             }
             catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
             {
-                throw new InvalidDataException($"Model file '{path}': setting {key} = '{text}' cannot be read as {property.PropertyType.Name}.", e);
+                throw new InvalidDataException($"{kind} '{path}': setting {key} = '{text}' cannot be read as {property.PropertyType.Name}.", e);
             }
         }
         try
@@ -45,7 +45,7 @@ internal static class CneOptionsSettings
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"Model file '{path}' holds invalid options: {e.Message}", e);
+            throw new InvalidDataException($"{kind} '{path}' holds invalid options: {e.Message}", e);
         }
         return options;
     }

@@ -62,16 +62,57 @@ internal static unsafe class ExactSearch
             for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.AsSpan(i * dim, dim));
         });
         using var packed = new PackedRightOperand(path, rows, n, dim, threads);
-        var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, progress, cancellationToken);
+        var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, progress, cancellationToken, null);
         if (queryRows == null) search.AllRows(threads);
         else search.Queries(queryRows, threads);
         return new KnnResult(queries, k, indices, distances);
     }
 
+    /// <summary>
+    /// The k nearest rows of <paramref name="data"/> to every row of <paramref name="queries"/> (points outside the
+    /// data, so nothing is excluded); see <see cref="NearestNeighbors.Query"/>.
+    /// </summary>
+    public static KnnResult RunExternal(Matrix data, Matrix queries, int k, DistanceMetric metric, int threads,
+        CancellationToken cancellationToken, GemmPath path = GemmPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(queries);
+        int n = data.Rows, dim = data.Columns;
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (k > n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the number of data rows ({n}).");
+        if (dim == 0) throw new ArgumentException("The data has no columns, so no distances to rank.", nameof(data));
+        if (queries.Columns != dim)
+            throw new ArgumentException($"The queries have {queries.Columns} columns, the data {dim}; they must match.", nameof(queries));
+        EnsureFinite(data);
+        EnsureFinite(queries, nameof(queries));
+        float[] rows = metric == DistanceMetric.Cosine ? Normalized(data) : data.Data;
+        float[] points = metric == DistanceMetric.Cosine ? Normalized(queries, nameof(queries)) : queries.Data;
+        var indices = new int[(long)queries.Rows * k];
+        var distances = new float[(long)queries.Rows * k];
+        if (queries.Rows == 0) return new KnnResult(0, k, indices, distances);
+        // No row is excluded, so up to all n rows can be kept candidates.
+        int kept = Math.Min(n, k + Math.Max(8, k / 2));
+        var norms = new float[n + Vector512<float>.Count];
+        Parallelism.ForRanges(n, 4096, threads, (s, e) =>
+        {
+            for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.AsSpan(i * dim, dim));
+        });
+        using var packed = new PackedRightOperand(path, rows, n, dim, threads);
+        var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, null, cancellationToken, points);
+        var all = new int[queries.Rows];
+        for (int q = 0; q < all.Length; q++) all[q] = q;
+        search.Queries(all, threads);
+        return new KnnResult(queries.Rows, k, indices, distances);
+    }
+
     /// <summary>The state one search shares between its work units.</summary>
     private sealed class Search(PackedRightOperand packed, float[] rows, float[] norms, int n, int dim, int kept, int k,
-        int[] indices, float[] distances, IProgress<double>? progress, CancellationToken cancellationToken)
+        int[] indices, float[] distances, IProgress<double>? progress, CancellationToken cancellationToken, float[]? external)
     {
+        /// <summary>The query rows: external points (none excluded) or the data's own rows (each excluding itself).</summary>
+        private readonly float[] _queryRows = external ?? rows;
+        private readonly int _noSelf = external != null ? 1 : 0;
+
         private int _done;
 
         /// <summary>All rows as queries: the upper triangle of tiles, offered both ways.</summary>
@@ -144,7 +185,7 @@ internal static unsafe class ExactSearch
                         int w = Math.Min(DataTile, n - j0);
                         packed.Multiply(q, dim, padded, j0, w, -2f, tile, DataTile);
                         for (int r = 0; r < count; r++)
-                            ScanRow(heaps, r, tile + r * DataTile, normsPtr + j0, j0, w, self: queryRows[q0 + r]);
+                            ScanRow(heaps, r, tile + r * DataTile, normsPtr + j0, j0, w, self: _noSelf != 0 ? -1 : queryRows[q0 + r]);
                     }
                 }
                 for (int r = 0; r < count; r++) Finish(heaps, r, queryRows[q0 + r], scratch.Exact, q0 + r);
@@ -159,7 +200,7 @@ internal static unsafe class ExactSearch
             for (int r = 0; r < padded; r++)
             {
                 var dst = buffer.AsSpan(r * dim, dim);
-                if (r < count) rows.AsSpan((list?[start + r] ?? start + r) * dim, dim).CopyTo(dst);
+                if (r < count) _queryRows.AsSpan((list?[start + r] ?? start + r) * dim, dim).CopyTo(dst);
                 else dst.Clear();
             }
             return padded;
@@ -170,7 +211,7 @@ internal static unsafe class ExactSearch
         {
             int filled = heaps.Count[heapRow];
             var candidates = heaps.Indices.AsSpan(heapRow * heaps.Capacity, filled);
-            var x = rows.AsSpan(self * dim, dim);
+            var x = _queryRows.AsSpan(self * dim, dim);
             for (int t = 0; t < filled; t++) exact[t] = SquaredDistance(x, rows.AsSpan(candidates[t] * dim, dim));
             // Insertion sort by (distance, index): the list is short (k + margin).
             for (int t = 1; t < filled; t++)
@@ -281,18 +322,18 @@ internal static unsafe class ExactSearch
         return sum;
     }
 
-    private static void EnsureFinite(Matrix data)
+    private static void EnsureFinite(Matrix data, string name = "data")
     {
         var values = data.Data;
         for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"Row {i / data.Columns}, column {i % data.Columns} of the data holds {values[i]}; every value must be finite.", nameof(data));
+                throw new ArgumentException($"Row {i / data.Columns}, column {i % data.Columns} of the {name} holds {values[i]}; every value must be finite.", name);
         }
     }
 
     /// <summary>The rows scaled to unit length (cosine distance ranks like Euclidean distance between them).</summary>
-    private static float[] Normalized(Matrix data)
+    private static float[] Normalized(Matrix data, string name = "data")
     {
         int dim = data.Columns;
         var result = new float[data.Data.Length];
@@ -301,7 +342,7 @@ internal static unsafe class ExactSearch
             var row = data.Data.AsSpan(i * dim, dim);
             double norm = Math.Sqrt(SquaredNorm(row));
             if (norm == 0)
-                throw new ArgumentException($"Row {i} of the data is all zeros; the cosine metric needs every row to have a direction.", nameof(data));
+                throw new ArgumentException($"Row {i} of the {name} is all zeros; the cosine metric needs every row to have a direction.", name);
             var dst = result.AsSpan(i * dim, dim);
             for (int c = 0; c < dim; c++) dst[c] = (float)(row[c] / norm);
         }

@@ -61,4 +61,21 @@ public static class NearestNeighbors
     public static KnnResult Exact(Matrix data, int k, DistanceMetric metric, int threads, int[]? queryRows,
         IProgress<double>? progress, CancellationToken cancellationToken = default)
         => ExactSearch.Run(data, k, metric, threads, queryRows, progress, cancellationToken);
+
+    /// <summary>
+    /// Exact k nearest rows of <paramref name="data"/> to each row of <paramref name="queries"/>, points that are not
+    /// rows of the data (nothing is excluded: a query equal to a data row has it as its first neighbour at distance 0).
+    /// Row q of the result lists query q's neighbours by increasing distance, ties by smaller index; identical at any
+    /// thread count.
+    /// </summary>
+    /// <param name="data">The n points searched, one per row; every value finite.</param>
+    /// <param name="queries">The query points, with the data's column count; every value finite.</param>
+    /// <param name="k">Neighbours per query, 1 ≤ k ≤ n.</param>
+    /// <param name="metric">Euclidean (the default), or cosine as Euclidean distance between L2-normalised rows.</param>
+    /// <param name="threads">Worker threads; ≤ 0 means all processors.</param>
+    /// <param name="cancellationToken">Checked between tiles of the search.</param>
+    /// <exception cref="ArgumentException">The column counts differ, k is out of range, or a value is not finite.</exception>
+    public static KnnResult Query(Matrix data, Matrix queries, int k, DistanceMetric metric = DistanceMetric.Euclidean, int threads = 0,
+        CancellationToken cancellationToken = default)
+        => ExactSearch.RunExternal(data, queries, k, metric, threads, cancellationToken);
 }

@@ -39,6 +39,15 @@ public sealed unsafe class AvgPool2d : ILayer
     /// <summary>Shape of an input image.</summary>
     public ImageShape InputShape => _geometry.Input;
 
+    /// <summary>Side of the square pooling window.</summary>
+    public int KernelSize => _geometry.KernelHeight;
+
+    /// <summary>Step between neighbouring windows, along both axes.</summary>
+    public int Stride => _geometry.Stride;
+
+    /// <summary>Padding added on every side of the image.</summary>
+    public int Padding => _geometry.Padding;
+
     /// <summary>Shape of an output image.</summary>
     public ImageShape OutputShape { get; }
 

@@ -81,6 +81,12 @@ public sealed unsafe class BatchNorm : ILayer
     /// <summary>Number of normalised features (1-D) or channels (2-D).</summary>
     public int Channels => _channels;
 
+    /// <summary>Values per feature or channel in a row: 1 for 1-D normalisation, the image's pixels for 2-D.</summary>
+    public int SpatialSize => _spatial;
+
+    /// <summary>The ε added to the variance before the square root.</summary>
+    public float Epsilon => _epsilon;
+
     /// <summary>The scale γ per feature or channel.</summary>
     public Parameter Scale => _gamma;
 
