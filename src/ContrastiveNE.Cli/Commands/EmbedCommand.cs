@@ -150,6 +150,10 @@ internal static class EmbedCommand
         Matrix? start = initFile is null ? null : EmbedPipeline.ReadInitialization(data, options, initFile, progress);
         if (start is null && !fft) EmbedPipeline.CheckPcaDimensions(data, options);
         if (userGraph is null) DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
+        // Above 100,000 rows the library adapts the defaults left unset (learning rate, epochs; docs/scaling.md): say
+        // so, and count the epochs it will run.
+        if (options.LargeDataNote(data.Rows) is { } note) progress.Note(note);
+        options = options.ForRows(data.Rows);
         var estimator = new Embedding.Cne(options);
         var token = context.CancellationToken;
         using var result = progress.RunFit(EmbedPipeline.PhaseNames(start is not null), options.Epochs, reports => userGraph is null

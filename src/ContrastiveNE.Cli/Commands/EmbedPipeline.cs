@@ -64,6 +64,10 @@ internal static class EmbedPipeline
     /// <summary>Trains a non-parametric embedding (the caller disposes it); Ctrl-C throws <see cref="OperationCanceledException"/> from the library.</summary>
     public static CneEmbedding Fit(NeighborGraph graph, Matrix start, CneOptions options, ProgressReporter progress, string phaseName, CancellationToken token)
     {
+        // Above 100,000 rows the library adapts the defaults left unset (learning rate, epochs): say so, and count
+        // the epochs it will run.
+        if (options.LargeDataNote(graph.NodeCount) is { } note) progress.Note(note);
+        options = options.ForRows(graph.NodeCount);
         var estimator = new Cne(options);
         return progress.RunFit(PhaseNames(startGiven: true, phaseName), options.Epochs, reports => estimator.Fit(graph, start, reports, null, token));
     }

@@ -245,8 +245,6 @@ internal sealed class EmbedOptions
             S = WithLossAndS && Given(parsed, _s) ? parsed.GetValue(_s) : fromPreset.S,
             NegativeSamples = Given(parsed, _negatives) ? parsed.GetValue(_negatives) : fromPreset.NegativeSamples,
             BatchSize = Given(parsed, _batchSize) ? parsed.GetValue(_batchSize) : fromPreset.BatchSize,
-            Epochs = Given(parsed, _epochs) ? parsed.GetValue(_epochs) : fromPreset.Epochs,
-            LearningRate = Given(parsed, _lr) ? parsed.GetValue(_lr) : fromPreset.LearningRate,
             EarlyExaggeration = Given(parsed, _noEarlyExaggeration) ? !parsed.GetValue(_noEarlyExaggeration) : fromPreset.EarlyExaggeration,
             Eps = Given(parsed, _eps) ? parsed.GetValue(_eps) : fromPreset.Eps,
             K = Given(parsed, _k) ? parsed.GetValue(_k) : fromPreset.K,
@@ -280,6 +278,10 @@ internal sealed class EmbedOptions
             Parametric = WithParametric && parsed.GetValue(_parametric),
             HiddenLayers = hidden,
         };
+        // Epochs and learning rate stay unset unless given, so that the library's large-data defaults
+        // (CneOptions.ForRows, docs/scaling.md) can apply above 100,000 rows; unset, they are the preset's.
+        if (Given(parsed, _epochs)) options = options with { Epochs = parsed.GetValue(_epochs) };
+        if (Given(parsed, _lr)) options = options with { LearningRate = parsed.GetValue(_lr) };
         options = _repulsionFlags.Apply(options, parsed);
         Validate(options);
         return options;

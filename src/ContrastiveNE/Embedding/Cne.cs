@@ -297,6 +297,11 @@ public sealed class Cne
     private CneEmbedding Train(NeighborGraph graph, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token,
         Matrix? data = null)
     {
+        // Above CneOptions.LargeDataRows the defaults left unset follow n (docs/scaling.md); a fit of that size runs
+        // as a Cne with those options.
+        var sized = Options.ForRows(graph.NodeCount);
+        if (!ReferenceEquals(sized, Options))
+            return new Cne(sized) { PhaseStarted = PhaseStarted, BatchCompleted = BatchCompleted }.Train(graph, start, progress, snapshots, token);
         var table = new EmbeddingTable(start, Options.Threads);
         // The device backend (if any) takes the whole loop; the CPU trainer is the default.
         var backend = DeviceBackends.Resolve(Options.Device, out string? fallback);

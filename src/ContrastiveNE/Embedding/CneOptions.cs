@@ -9,7 +9,7 @@ namespace ContrastiveNE.Embedding;
 /// once, here. Immutable; <see cref="Validate"/> (called by <see cref="Cne"/> before any work) rejects bad values with
 /// an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the option's name.
 /// </summary>
-public sealed record CneOptions
+public sealed partial record CneOptions
 {
     /// <summary>The loss (default <see cref="LossMode.InfoNce"/>; preset-dependent).</summary>
     public LossMode Loss { get => _loss.Or(PresetDefaults.Loss); init => _loss = value; }

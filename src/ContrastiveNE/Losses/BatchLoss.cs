@@ -144,9 +144,14 @@ internal sealed class BatchLoss
     /// The planar kernels' units then build their own targets while they gather (a pair source's batch copy saved).
     /// </param>
     /// <param name="edgeStart">The batch's first edge in <paramref name="edges"/>.</param>
+    /// <param name="batchSpace">
+    /// With <paramref name="table"/>: the rows still come from the table, but <paramref name="gradient"/> receives dℓ/dF
+    /// of the 2b batch rows (written, as without targets) instead of sums added at the target rows — so no work is
+    /// proportional to the table's size; the caller scatters the rows into the table (the sparse step of a large table).
+    /// </param>
     public BatchLossResult Compute(float[] features, int pairs, int dimension, float spec, float logZ, float temperature,
         ulong seed, ulong stream, float[] gradient, int threads, int[]? columns = null, int negativesGiven = 0, int[]? targets = null,
-        float[]? table = null, long[]? edges = null, int edgeStart = 0)
+        float[]? table = null, long[]? edges = null, int edgeStart = 0, bool batchSpace = false)
     {
         int b = pairs, d = dimension;
         int m = columns != null ? negativesGiven : NegativesFor(b);
@@ -163,6 +168,8 @@ internal sealed class BatchLoss
         if (table != null)
         {
             if (targets == null && edges == null) throw new ArgumentException("Reading rows from a table needs the targets that map rows to table rows.", nameof(targets));
+            if (batchSpace && gradient.Length < 2 * b * d)
+                throw new ArgumentException($"The batch-space gradient holds {gradient.Length} values; {2 * b} rows need {2 * b * d}.", nameof(gradient));
             if (_metric == SimilarityMetric.Euclidean && d == 2) unitGatherTable = table;
             else
             {
@@ -206,9 +213,9 @@ internal sealed class BatchLoss
                 var (total, tau) = _fullBatch.Run(Unsafe.As<TLoss, InfoNceLoss>(ref loss), _unitRows, _inverseNorms, b, d, tauEff, floored, scale, gradient, threads);
                 r = new BatchLossResult(total * scale, 0, tau * scale, m);
             }
-            else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
-            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
-            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart);
+            else if (columns != null) r = Run(loss, sim, new GivenColumns(columns), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart, batchSpace);
+            else if (FullBatch(b)) r = Run(loss, sim, new FullBatchNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart, batchSpace);
+            else r = Run(loss, sim, new RandomNegatives(b), b, d, m, seed, stream, gradient, threads, targets, unitGatherTable, edges, edgeStart, batchSpace);
             // dℓ/dlog Z = c·dℓ/dc because c = Z·m. κ is a constant (τ₀/base), so τ reaches the loss only through q.
             double logZGrad = _mode == LossMode.Nce ? r.LogZGradient * c : 0;
             return r with { LogZGradient = logZGrad, LogTemperatureGradient = _metric == SimilarityMetric.Cosine ? r.LogTemperatureGradient : 0 };
@@ -250,10 +257,13 @@ internal sealed class BatchLoss
     }
 
     private BatchLossResult Run<TLoss, TSim, TColumns>(TLoss loss, TSim sim, TColumns columns, int b, int d, int m,
-        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? unitGatherTable, long[]? edges, int edgeStart)
+        ulong seed, ulong stream, float[] gradient, int threads, int[]? targets, float[]? unitGatherTable, long[]? edges, int edgeStart,
+        bool batchSpace)
         where TLoss : struct, IRowLoss where TSim : struct, ISimilarity where TColumns : struct, INegativeColumns
     {
-        bool byTarget = targets != null || edges != null;
+        // In batch space the targets (or edges) only say where the rows come from; the gradient stays per batch row.
+        bool byTarget = (targets != null || edges != null) && !batchSpace;
+        int[]? accumulateTargets = byTarget ? targets : null;
         int unitCount = Math.Clamp((b + HeadsPerUnit - 1) / HeadsPerUnit, 1, MaxUnits);
         int perUnit = (b + unitCount - 1) / unitCount;
         int rows = 2 * b;
@@ -294,10 +304,10 @@ internal sealed class BatchLoss
                     unsafe { fixed (float* o = own) fixed (int* t = unitTargets) EmbeddingTable.GatherEdges(unitGatherTable, edges, edgeStart, b, o, t); }
                 }
                 else unsafe { fixed (float* o = own) EmbeddingTable.GatherRange(unitGatherTable, 2, targets!, 0, rows, o); }
-                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, unitTargets, record);
+                RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, own, gradient, byTarget ? unitTargets : null, record);
             }
-            else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, targets, record);
-            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, targets, record);
+            else if (planar) RunUnitCauchy2(loss, columns, _units[u], first, end, b, m, eps, random, features(sim), gradient, accumulateTargets, record);
+            else RunUnit(loss, sim, columns, _units[u], first, end, b, d, m, random, gradient, accumulateTargets, record);
         });
 
         // Add the private buffers to the owned rows in unit order, then apply the aggregation's scale.

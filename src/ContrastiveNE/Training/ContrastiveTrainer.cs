@@ -74,6 +74,22 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
     /// <summary>The current temperature τ.</summary>
     public double Temperature => Math.Exp(_logTemperature.Value[0]);
 
+    /// <summary>
+    /// A table at least this many times the batch's 2b rows takes the sparse path (when the optimiser allows it): the
+    /// gradient stays in batch space and only the rows a batch touched are stepped, so an epoch costs time in proportion
+    /// to its edges. Smaller tables keep the dense path, whose table-sized passes are cheap there and stream well.
+    /// </summary>
+    internal const int SparseTableRatio = 4;
+
+    /// <summary>
+    /// Test hook: true forces the sparse table path (where the optimiser allows it), false the dense one; null (the
+    /// default) chooses by size (<see cref="SparseTableRatio"/>).
+    /// </summary>
+    internal bool? SparseTable { get; set; }
+
+    /// <summary>Whether the last <see cref="Optimize(int, SpectrumSchedule, IProgress{EpochReport}?, Action{int}?, CancellationToken)"/> ran the sparse table path.</summary>
+    internal bool RanSparse { get; private set; }
+
     /// <summary>Called with (epoch, batch) after every finished batch (tests cancel mid-epoch from here).</summary>
     internal Action<int, int>? BatchCompleted { get; set; }
 
@@ -120,6 +136,11 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
         bool learnTemperature = o.LearnableTemperature && o.Metric == SimilarityMetric.Cosine;
         var table = _model as EmbeddingTable;
         var knn = _source as KnnEdgeSource;
+        // Plain SGD on a large table: the sparse path (issue #18): batch-space gradient, scatter, step of the touched rows.
+        bool sparse = table != null && optimizer.StepsRowsExactly
+            && (SparseTable ?? (long)table.Positions.Rows >= (long)SparseTableRatio * 2 * _source.MaxBatchSize);
+        RanSparse = sparse;
+        int[]? rowTargets = sparse ? new int[2 * _source.MaxBatchSize] : null;
         var snapshot = new float[parameters.Count][];
         for (int p = 0; p < parameters.Count; p++) snapshot[p] = new float[parameters[p].Length];
 
@@ -148,7 +169,13 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 ulong stream = ((ulong)(uint)epoch << 32) | (uint)t;
                 float temperature = (float)Math.Exp(_logTemperature.Value[0]);
                 BatchLossResult r;
-                if (table != null)
+                if (sparse)
+                {
+                    r = _loss.Compute(_features, b, d, (float)value, _logZ.Value[0], temperature, seed, stream,
+                        _featureGradient, o.Threads, targets: edges == null ? _batch.Items : null, table: table!.Positions.Data,
+                        edges: edges, edgeStart: edgeStart, batchSpace: true);
+                }
+                else if (table != null)
                 {
                     // A table's forward pass is a gather and its backward pass a scatter-add, both by item: the loss does
                     // both in its own units (each unit gathers the rows it reads and adds into the table gradient
@@ -165,7 +192,13 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
                 }
                 if (!double.IsFinite(r.Loss)) Fail(epoch, snapshot, $"the loss of batch {t} is {r.Loss}");
                 if (table == null) _model.Backward(_batch, _featureGradient.AsSpan(0, 2 * b * d));
-                for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
+                if (sparse)
+                {
+                    var targets = edges == null ? _batch.Items! : Unpack(edges, edgeStart, b, rowTargets!);
+                    ParameterOptimizer.StepRows(parameters[0], d, targets, 2 * b, _featureGradient, lr, clip, o.Threads);
+                }
+                else
+                    for (int p = 0; p < parameters.Count; p++) optimizer.Step(p, parameters[p], lr, clip, o.Threads);
                 if (learnZ)
                 {
                     _logZ.Gradient[0] = (float)r.LogZGradient;
@@ -190,6 +223,18 @@ public sealed class ContrastiveTrainer : IPhaseTrainer
             progress?.Report(new EpochReport(epoch, batches == 0 ? 0 : mean / batches, lr, value));
             epochCompleted?.Invoke(epoch);
         }
+    }
+
+    /// <summary>The targets of a batch given as packed edges: heads, then tails.</summary>
+    private static int[] Unpack(long[] edges, int start, int b, int[] targets)
+    {
+        for (int r = 0; r < b; r++)
+        {
+            long edge = edges[start + r];
+            targets[r] = (int)(edge >> 32);
+            targets[b + r] = (int)edge;
+        }
+        return targets;
     }
 
     private void Fail(int epoch, float[][] snapshot, string what)

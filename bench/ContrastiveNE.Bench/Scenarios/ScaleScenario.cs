@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using ContrastiveNE.Data;
+using ContrastiveNE.Embedding;
+using ContrastiveNE.Metrics;
+using ContrastiveNE.Models;
+using ContrastiveNE.Neighbors;
+using ContrastiveNE.Training;
+
+namespace ContrastiveNE.Bench.Scenarios;
+
+/// <summary>
+/// The whole non-parametric pipeline at large n (issue #18): load, kNN, initialisation and optimisation as phases, the
+/// peak working set of the process, the kNN graph's recall@15 against exact neighbours of a 10,000-row sample, and the
+/// map's quality on that sample (kNN accuracy when labels exist, recall@15).
+/// </summary>
+/// <remarks>
+/// <c>--data FILE.npy</c> reads the rows (labels from FILE with <c>-images.npy</c> replaced by <c>-labels.npy</c> when that
+/// file exists); without it a Gaussian mixture of <c>--n</c> × <c>--dims</c> is drawn (ten clusters, labelled). <c>--n</c>
+/// and <c>--dims</c> cut a file to its first rows and columns. <c>--ratio-rows R</c> (e.g. 70000) first times
+/// <c>--ratio-epochs</c> (default 3) single epochs of the first R rows and of all rows, interleaved, and reports the
+/// ratio of the per-epoch times beside the ratio of the edge counts (1 = linear in the edges). <c>--quality 0</c> skips
+/// the quality figures; <c>--knn-recall 0</c> the kNN graph's recall. <c>--sparse 0|1</c> forces the dense or sparse
+/// table path in the interleaved timing (default: chosen by size); <c>--ratio-only 1</c> stops after it.
+/// </remarks>
+public sealed class ScaleScenario : IScenario
+{
+    /// <inheritdoc/>
+    public string Name => "scale";
+
+    /// <inheritdoc/>
+    public string Description => "the pipeline at large n: --data FILE.npy (or a Gaussian mixture of --n × --dims), phases, peak memory, quality";
+
+    /// <inheritdoc/>
+    public void Run(BenchArgs args, BenchResult result)
+    {
+        var (data, labels) = result.Phase("load", () => Load(args));
+        result.N = data.Rows;
+        result.Set("dims", data.Columns);
+        var options = new CneOptions { Seed = args.Seed, Threads = args.Threads };
+        if (args.Epochs is { } epochs) options = options with { Epochs = epochs };
+        if (args.Extra.ContainsKey("lr")) options = options with { LearningRate = args.GetDouble("lr", 1) };
+        if (args.Extra.ContainsKey("negatives")) options = options with { NegativeSamples = args.GetInt("negatives", 5) };
+        if (args.Extra.ContainsKey("batch")) options = options with { BatchSize = args.GetInt("batch", 32768) };
+        if (args.Extra.ContainsKey("ee-epochs")) options = options with { EarlyExaggerationEpochs = args.GetInt("ee-epochs", 250) };
+        var cne = new Cne(options);
+        result.Set("epochs", options.Epochs);
+        var search = result.Phase("knn", () => NearestNeighbors.Search(cne.KnnInput(data), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
+        var process0 = Process.GetCurrentProcess();
+        result.Set("peak_working_set_mb_after_knn", Math.Round(process0.PeakWorkingSet64 / 1048576.0, 1));
+        var graph = search.ToGraph();
+        result.Set("directed_edges", graph.EdgeCount);
+        var init = result.Phase("init", () => cne.CreateInitialization(data));
+        int ratioRows = args.GetInt("ratio-rows", 0);
+        if (ratioRows > 0 && ratioRows < data.Rows)
+        {
+            int sparse = args.GetInt("sparse", -1);
+            EpochRatio(data, ratioRows, graph, init, options, args.GetInt("ratio-epochs", 3), sparse < 0 ? null : sparse != 0, result);
+            if (args.GetInt("ratio-only", 0) != 0) return;
+        }
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        result.Set("working_set_mb_before_optimize", Math.Round(process.WorkingSet64 / 1048576.0, 1));
+        result.Set("peak_working_set_mb_before_optimize", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+        int sampleSize = Math.Min(10_000, data.Rows);
+        if (args.GetInt("knn-recall", 1) != 0)
+        {
+            result.Phase("knn_recall", () =>
+            {
+                int[] sample = PointSample.Draw(data.Rows, sampleSize, 0);
+                var exact = NearestNeighbors.Exact(data, options.K, DistanceMetric.Euclidean, options.Threads, sample);
+                var found = new int[sample.Length * options.K];
+                for (int q = 0; q < sample.Length; q++) search.NeighborsOf(sample[q]).CopyTo(found.AsSpan(q * options.K, options.K));
+                result.Set("knn_graph_recall_at_15", KnnRecall.Compute(exact.Indices, found, sample.Length, options.K));
+            });
+        }
+        // --variants "lr=14,epochs=60;lr=4": several fits on the same graph and start, figures suffixed _v0, _v1, …
+        string[] variants = args.Extra.TryGetValue("variants", out var list) ? list.Split(';') : [""];
+        for (int v = 0; v < variants.Length; v++)
+        {
+            string suffix = variants.Length > 1 ? "_v" + v : "";
+            var vo = options;
+            foreach (var setting in variants[v].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = setting.Split('=');
+                double x = double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+                vo = kv[0] switch
+                {
+                    "lr" => vo with { LearningRate = x },
+                    "epochs" => vo with { Epochs = (int)x },
+                    "negatives" => vo with { NegativeSamples = (int)x },
+                    "ee" => vo with { EarlyExaggerationEpochs = (int)x },
+                    "eef" => vo with { EarlyExaggerationFactor = x },
+                    "batch" => vo with { BatchSize = (int)x },
+                    _ => throw new ArgumentException($"--variants: unknown setting '{kv[0]}' (lr, epochs, negatives, ee, eef, batch)."),
+                };
+            }
+            if (variants.Length > 1) result.Set("variant" + suffix, variants[v]);
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            var embedding = new Cne(vo).Fit(graph, init);
+            double seconds = sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            result.AddPhase("optimize" + suffix, seconds);
+            result.Set("optimize_cpu_seconds" + suffix, (process.TotalProcessorTime - cpuBefore).TotalSeconds);
+            result.Set("seconds_per_epoch" + suffix, vo.Epochs == 0 ? 0 : seconds / vo.Epochs);
+            result.Set("peak_working_set_mb" + suffix, Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+            if (args.Out is { } path) NpyFile.Write(variants.Length > 1 ? path.Replace(".npy", suffix + ".npy", StringComparison.Ordinal) : path, embedding.Embedding);
+            if (args.GetInt("quality", 1) != 0)
+            {
+                var report = result.Phase("quality" + suffix, () => EmbeddingQuality.Evaluate(data, embedding.Embedding, labels,
+                    new QualityOptions { SampleSize = sampleSize, Seed = 0, Threads = args.Threads }));
+                result.Set("recall_at_15" + suffix, report.RecallAtK);
+                result.Set("knn_accuracy" + suffix, report.KnnAccuracy ?? double.NaN);
+            }
+        }
+        process.Refresh();
+        result.Set("peak_working_set_mb_with_quality", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+    }
+
+    /// <summary>Single epochs of the first <paramref name="rows"/> rows and of all rows, interleaved, timed (wall and process CPU).</summary>
+    private static void EpochRatio(Matrix data, int rows, NeighborGraph graph, Matrix init, CneOptions options, int epochs, bool? sparse, BenchResult result)
+    {
+        var small = data.Slice(0, rows);
+        var smallGraph = NearestNeighbors.Search(new Cne(options).KnnInput(small), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph();
+        var runs = new[]
+        {
+            (Graph: smallGraph, Trainer: Trainer(smallGraph, init.Slice(0, rows).Clone(), options, sparse)),
+            (Graph: graph, Trainer: Trainer(graph, init.Clone(), options, sparse)),
+        };
+        var wall = new double[2];
+        var cpu = new double[2];
+        var process = Process.GetCurrentProcess();
+        for (int e = -1; e < epochs; e++)
+            for (int i = 0; i < 2; i++)
+            {
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                runs[i].Trainer.Optimize(1, 1.0);
+                if (e < 0) continue; // the first epoch of each warms up (page faults, JIT)
+                wall[i] += sw.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[i] += (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            }
+        double edgeRatio = (double)graph.EdgeCount / smallGraph.EdgeCount;
+        result.Set("ratio_rows", rows);
+        result.Set("ratio_small_ms_per_epoch", wall[0] / epochs * 1000);
+        result.Set("ratio_full_ms_per_epoch", wall[1] / epochs * 1000);
+        result.Set("ratio_small_cpu_ms_per_epoch", cpu[0] / epochs * 1000);
+        result.Set("ratio_full_cpu_ms_per_epoch", cpu[1] / epochs * 1000);
+        result.Set("ratio_edges", edgeRatio);
+        result.Set("ratio_epoch_time", wall[1] / wall[0]);
+        result.Set("ratio_epoch_time_over_edges", wall[1] / wall[0] / edgeRatio);
+        result.Set("ratio_epoch_cpu_over_edges", cpu[1] / cpu[0] / edgeRatio);
+        result.Set("ratio_full_sparse", runs[1].Trainer.RanSparse);
+        result.Set("ratio_small_sparse", runs[0].Trainer.RanSparse);
+    }
+
+    private static ContrastiveTrainer Trainer(NeighborGraph graph, Matrix start, CneOptions options, bool? sparse)
+    {
+        var table = new EmbeddingTable(start, options.Threads);
+        return new ContrastiveTrainer(table, new KnnEdgeSource(graph, options.BatchSize, options.Seed, options.Threads), options) { SparseTable = sparse };
+    }
+
+    private static (Matrix Data, int[]? Labels) Load(BenchArgs args)
+    {
+        string? file = args.DataDirectory;
+        if (file == null)
+        {
+            int n = args.N ?? 1_000_000, dims = args.GetInt("dims", 50);
+            return Mixture(n, dims, args.Seed);
+        }
+        if (!File.Exists(file)) throw new IOException($"--data: '{file}' is not a file (give an .npy of n × D float rows).");
+        var data = NpyFile.ReadMatrix(file);
+        int[]? labels = null;
+        string labelFile = file.Replace("-images.npy", "-labels.npy", StringComparison.Ordinal);
+        if (labelFile != file && File.Exists(labelFile)) labels = NpyFile.ReadLabels(labelFile);
+        int rows = Math.Min(args.N ?? data.Rows, data.Rows);
+        int columns = args.GetInt("dims", data.Columns);
+        if (columns < 1 || columns > data.Columns) throw new ArgumentException($"--dims {columns}: the file has {data.Columns} columns.");
+        if (rows < data.Rows || columns < data.Columns)
+        {
+            var cut = new Matrix(rows, columns);
+            for (int i = 0; i < rows; i++) data.Row(i)[..columns].CopyTo(cut.Row(i));
+            data = cut;
+            labels = labels?[..rows];
+        }
+        return (data, labels);
+    }
+
+    /// <summary>Ten Gaussian clusters (unit spread, centres 4 apart on random axes) of n × dims, labelled by cluster.</summary>
+    private static (Matrix, int[]) Mixture(int n, int dims, int seed)
+    {
+        var random = new Random(seed);
+        var centres = new float[10 * dims];
+        for (int i = 0; i < centres.Length; i++) centres[i] = (float)(4 * random.NextDouble());
+        var data = new Matrix(n, dims);
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int c = random.Next(10);
+            labels[i] = c;
+            var row = data.Row(i);
+            for (int j = 0; j < dims; j++)
+            {
+                double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
+                row[j] = centres[c * dims + j] + (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            }
+        }
+        return (data, labels);
+    }
+}
