@@ -51,6 +51,12 @@ internal sealed class NNDescentSearch
 
     public int MaxCandidates { get; init; }
 
+    /// <summary>
+    /// Whether update buffers store pairs as candidate-list positions (8 bytes an entry) where the lists are short
+    /// enough (2 · MaxCandidates ≤ 4096); false always stores the two points (12 bytes). Same result either way.
+    /// </summary>
+    public bool PackUpdates { get; init; } = true;
+
     public KnnResult Run(IProgress<double>? progress, CancellationToken cancellationToken, out NNDescentStatistics statistics)
     {
         var clock = Stopwatch.StartNew();
@@ -215,6 +221,12 @@ internal sealed class NNDescentSearch
         private readonly int[] _newCandidates, _oldCandidates, _newCount, _oldCount;
         private readonly int[] _reverseStart, _reverseEntry;
         private readonly NNDescentUpdates[] _updates;
+        private readonly NNDescentUpdatePool _pool;
+
+        // Packed update code: point offset in its unit (8 bits, Grain = 256), then two candidate-list positions of
+        // PositionBits each: the first in the new list, the second in new followed by old (so 2m must fit).
+        private const int PositionBits = 12;
+        private const int PositionMask = (1 << PositionBits) - 1;
         private readonly long[] _unitDistances;
 
         public LocalJoin(NNDescentSearch search)
@@ -229,8 +241,9 @@ internal sealed class NNDescentSearch
             _reverseStart = new int[n + 1];
             _reverseEntry = new int[n * search._k];
             int units = (n + Grain - 1) / Grain;
+            _pool = new NNDescentUpdatePool(search.PackUpdates && 2 * _m <= 1 << PositionBits);
             _updates = new NNDescentUpdates[units];
-            for (int u = 0; u < units; u++) _updates[u] = new NNDescentUpdates();
+            for (int u = 0; u < units; u++) _updates[u] = new NNDescentUpdates(_pool);
             _unitDistances = new long[units];
         }
 
@@ -338,23 +351,30 @@ internal sealed class NNDescentSearch
             var updates = _updates[unit];
             updates.Clear();
             long distances = 0;
+            bool packed = _pool.Packed;
             for (int p = start; p < end; p++)
             {
                 var newList = _newCandidates.AsSpan(p * m, _newCount[p]);
                 var oldList = _oldCandidates.AsSpan(p * m, _oldCount[p]);
+                int pointCode = (p - start) << (2 * PositionBits);
                 for (int a = 0; a < newList.Length; a++)
                 {
                     int u = newList[a];
-                    for (int b = a + 1; b < newList.Length; b++) Consider(heaps, updates, u, newList[b], ref distances);
-                    foreach (int v in oldList)
-                        if (v != u) Consider(heaps, updates, u, v, ref distances);
+                    int pairCode = pointCode | (a << PositionBits);
+                    for (int b = a + 1; b < newList.Length; b++)
+                        Consider(heaps, updates, u, newList[b], packed ? pairCode | b : u, ref distances);
+                    for (int b = 0; b < oldList.Length; b++)
+                    {
+                        int v = oldList[b];
+                        if (v != u) Consider(heaps, updates, u, v, packed ? pairCode | (m + b) : u, ref distances);
+                    }
                 }
             }
             _unitDistances[unit] = distances;
         }
 
         /// <summary>Buffers (u, v) when it could enter either heap; reuses a distance either heap already holds.</summary>
-        private void Consider(NeighborHeaps heaps, NNDescentUpdates updates, int u, int v, ref long distances)
+        private void Consider(NeighborHeaps heaps, NNDescentUpdates updates, int u, int v, int code, ref long distances)
         {
             float inU = heaps.Find(u, v), inV = heaps.Find(v, u);
             if (inU >= 0 && inV >= 0) return;
@@ -366,7 +386,7 @@ internal sealed class NNDescentSearch
                 d = _s.Distance(u, v);
                 distances++;
             }
-            if (d <= heaps.Worst(u) || d <= heaps.Worst(v)) updates.Add(u, v, d);
+            if (d <= heaps.Worst(u) || d <= heaps.Worst(v)) updates.Add(code, v, d);
         }
 
         /// <summary>Pushes every buffered update into the heaps; each thread owns a contiguous range of heaps.</summary>
@@ -379,16 +399,36 @@ internal sealed class NNDescentSearch
             {
                 int low = (int)((long)n * part / parts), high = (int)((long)n * (part + 1) / parts);
                 long count = 0;
-                foreach (var buffer in _updates)
+                int m = _m;
+                for (int unit = 0; unit < _updates.Length; unit++)
                 {
-                    var a = buffer.A;
-                    var b = buffer.B;
-                    var d = buffer.D;
-                    for (int i = 0; i < a.Length; i++)
+                    var buffer = _updates[unit];
+                    var blocks = buffer.Blocks;
+                    int unitStart = unit * Grain;
+                    for (int block = 0; block < blocks.Count; block++)
                     {
-                        int u = a[i], v = b[i];
-                        if (u >= low && u < high && heaps.Push(u, v, d[i], 1)) count++;
-                        if (v >= low && v < high && heaps.Push(v, u, d[i], 1)) count++;
+                        var codes = blocks[block].Code.AsSpan(0, buffer.Used(block));
+                        var seconds = blocks[block].Second;
+                        var d = blocks[block].Distance;
+                        for (int i = 0; i < codes.Length; i++)
+                        {
+                            int u, v;
+                            if (seconds is null)
+                            {
+                                uint code = (uint)codes[i];
+                                int row = (unitStart + (int)(code >> (2 * PositionBits))) * m;
+                                u = _newCandidates[row + (int)((code >> PositionBits) & PositionMask)];
+                                int b = (int)(code & PositionMask);
+                                v = b < m ? _newCandidates[row + b] : _oldCandidates[row + b - m];
+                            }
+                            else
+                            {
+                                u = codes[i];
+                                v = seconds[i];
+                            }
+                            if (u >= low && u < high && heaps.Push(u, v, d[i], 1)) count++;
+                            if (v >= low && v < high && heaps.Push(v, u, d[i], 1)) count++;
+                        }
                     }
                 }
                 changed[part] = count;

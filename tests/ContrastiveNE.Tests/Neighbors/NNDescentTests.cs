@@ -50,6 +50,22 @@ public class NNDescentTests
     }
 
     [Fact]
+    public void PackedAndUnpackedUpdateBuffersGiveTheSameGraph()
+    {
+        var data = Random(2000, 8, 9);
+        NNDescentSearch Run(bool packed) => new(data.Data, data.Rows, data.Columns, 10, 17, 2)
+        {
+            Trees = 2, LeafSize = 30, MaxIterations = 8, Delta = 0.001, MaxCandidates = 20, PackUpdates = packed,
+        };
+        var packed = Run(true).Run(null, default, out var packedStatistics);
+        var plain = Run(false).Run(null, default, out var plainStatistics);
+        Assert.Equal(plain.Indices, packed.Indices);
+        Assert.Equal(plain.Distances, packed.Distances);
+        Assert.Equal(plainStatistics.Iterations, packedStatistics.Iterations);
+        Assert.True(plainStatistics.Iterations > 1, $"iterations = {plainStatistics.Iterations}"); // the joins ran
+    }
+
+    [Fact]
     public void RowsAreSortedEuclideanDistancesWithoutTheQuery()
     {
         var data = Random(600, 5, 11);
