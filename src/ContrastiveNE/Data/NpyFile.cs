@@ -50,15 +50,22 @@ public static class NpyFile
     public static LoadedData Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var array = ReadArray(stream, name);
-        var shape = array.Shape;
+        var header = ReadHeader(stream, name);
+        var shape = header.Shape;
         int rows = shape[0];
         int columns = 1;
         for (int d = 1; d < shape.Length; d++) columns = checked(columns * shape[d]);
         var values = new float[checked(rows * columns)];
-        array.Decode<float>(values);
-        if (array.FortranOrder && shape.Length == 2) values = TransposeFortran(values, rows, columns);
-        else if (array.FortranOrder && shape.Length > 2)
+        // Native float32 (the common case) is read straight into the values: no second copy of the data in bytes.
+        if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false }) ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan()));
+        else
+        {
+            var data = new byte[header.Count * header.Type.Size];
+            ReadData(stream, name, header, data);
+            new NpyArray(shape, header.FortranOrder, header.Type, data).Decode<float>(values);
+        }
+        if (header.FortranOrder && shape.Length == 2) values = TransposeFortran(values, rows, columns);
+        else if (header.FortranOrder && shape.Length > 2)
             throw DataError.Create(name, $"a Fortran-ordered array of {shape.Length} dimensions is not supported; save it with numpy.ascontiguousarray first.");
         ImageShape? image = null;
         if (shape.Length == 3) image = new ImageShape(1, shape[1], shape[2]);
@@ -196,7 +203,7 @@ public static class NpyFile
         return result;
     }
 
-    private static NpyArray ReadArray(Stream stream, string name)
+    private static NpyHeaderInfo ReadHeader(Stream stream, string name)
     {
         Span<byte> pre = stackalloc byte[12];
         int got = ReadFully(stream, pre[..10]);
@@ -228,12 +235,25 @@ public static class NpyFile
         foreach (long extent in shape) count *= extent;
         if (shape[0] > int.MaxValue || count * type.Size > Array.MaxLength)
             throw DataError.Create(name, $"the array of shape ({string.Join(", ", shape)}) is too large to load.");
-        var data = new byte[count * type.Size];
+        return new NpyHeaderInfo(Array.ConvertAll(shape, e => (int)e), fortran, type, descr, count);
+    }
+
+    private static NpyArray ReadArray(Stream stream, string name)
+    {
+        var header = ReadHeader(stream, name);
+        var data = new byte[header.Count * header.Type.Size];
+        ReadData(stream, name, header, data);
+        return new NpyArray(header.Shape, header.FortranOrder, header.Type, data);
+    }
+
+    private static void ReadData(Stream stream, string name, NpyHeaderInfo header, Span<byte> data)
+    {
         int read = ReadFully(stream, data);
         if (read < data.Length)
-            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", shape)}) of '{descr}' needs {data.Length} data bytes, found {read}.");
-        return new NpyArray(Array.ConvertAll(shape, e => (int)e), fortran, type, data);
+            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {data.Length} data bytes, found {read}.");
     }
+
+    private sealed record NpyHeaderInfo(int[] Shape, bool FortranOrder, NpyElementType Type, string Descr, long Count);
 
     private static int ReadFully(Stream stream, Span<byte> buffer)
     {

@@ -55,9 +55,8 @@ public sealed class NeighborGraph
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 0);
         if (indices.Length != (long)n * k)
             throw new ArgumentException($"The kNN table holds {indices.Length} entries; {n} rows × {k} neighbours need {(long)n * k}.", nameof(indices));
-        var heads = new int[indices.Length];
-        for (int i = 0; i < n; i++) heads.AsSpan(i * k, k).Fill(i);
-        return Build(n, heads, indices, "indices", fromKnn: true, symmetrize: true, mergeDuplicates: true);
+        // No heads array: entry e of the table belongs to row e / k (saves n·k ints while the graph is built).
+        return Build(n, default, indices, "indices", fromKnn: true, symmetrize: true, mergeDuplicates: true, k);
     }
 
     /// <summary>
@@ -105,13 +104,14 @@ public sealed class NeighborGraph
     }
 
     private static NeighborGraph Build(int n, ReadOnlySpan<int> heads, ReadOnlySpan<int> tails, string paramName, bool fromKnn,
-        bool symmetrize, bool mergeDuplicates)
+        bool symmetrize, bool mergeDuplicates, int rowLength = 0)
     {
+        // rowLength > 0: a kNN table, heads implied (entry e belongs to row e / rowLength) and not passed.
         // Count every entry (and its mirror when symmetrising; a self-loop has none), then fill and sort each row.
         var counts = new int[n + 1];
-        for (int e = 0; e < heads.Length; e++)
+        for (int e = 0; e < tails.Length; e++)
         {
-            int i = heads[e], j = tails[e];
+            int i = rowLength > 0 ? e / rowLength : heads[e], j = tails[e];
             if (j < 0 && fromKnn) continue;
             if ((uint)i >= (uint)n || (uint)j >= (uint)n)
                 throw new ArgumentException($"Entry {e} ({i}, {j}) has a node index outside [0, {n}).", paramName);
@@ -122,9 +122,9 @@ public sealed class NeighborGraph
         for (int i = 0; i < n; i++) counts[i + 1] += counts[i];
         var fill = new int[counts[n]];
         var cursor = counts.AsSpan(0, n).ToArray();
-        for (int e = 0; e < heads.Length; e++)
+        for (int e = 0; e < tails.Length; e++)
         {
-            int i = heads[e], j = tails[e];
+            int i = rowLength > 0 ? e / rowLength : heads[e], j = tails[e];
             if (fromKnn && (j < 0 || i == j)) continue;
             fill[cursor[i]++] = j;
             if (symmetrize && i != j) fill[cursor[j]++] = i;
