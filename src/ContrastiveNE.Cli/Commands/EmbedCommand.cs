@@ -152,6 +152,9 @@ internal static class EmbedCommand
         if (userGraph is null) DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
         // Above 100,000 rows the library adapts the defaults left unset (learning rate, epochs; docs/scaling.md): say
         // so, and count the epochs it will run.
+        // A user's graph, an --init start and a saved map keep sampled negatives (the FFT engine computes its own
+        // affinities, starts from its own initialisation and cannot place new points).
+        if (userGraph is not null || mapPath is not null || start is not null) options = options with { Repulsion = options.Repulsion };
         if (options.LargeDataNote(data.Rows) is { } note) progress.Note(note);
         options = options.ForRows(data.Rows);
         var estimator = new Embedding.Cne(options);
