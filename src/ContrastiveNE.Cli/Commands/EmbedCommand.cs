@@ -116,7 +116,7 @@ internal static class EmbedCommand
             progress.Time("write", () => DataFiles.WriteMatrix(outputPath, embedding, written));
             if (modelPath is not null) progress.Time("save-model", () => run.SaveModel!(modelPath));
             if (parsed.GetValue(plot) is { } png)
-                progress.Time("plot", () => MapOutput.WriteMap(png, new FigurePanel(Title(inputPath, options), embedding), labelSet, 800,
+                progress.Time("plot", () => MapOutput.WriteMap(png, new FigurePanel(Title(inputPath, run.Fitted ?? options), embedding), labelSet, 800,
                     () => new InteractiveMapOptions
                     {
                         Settings = Settings(options),
@@ -152,6 +152,9 @@ internal static class EmbedCommand
         if (userGraph is null) DataChecksCli.EnsureNeighbours(options.K, data.Rows, inputPath);
         // Above 100,000 rows the library adapts the defaults left unset (learning rate, epochs; docs/scaling.md): say
         // so, and count the epochs it will run.
+        // A user's graph, an --init start and a saved map keep sampled negatives (the FFT engine computes its own
+        // affinities, starts from its own initialisation and cannot place new points).
+        if (userGraph is not null || mapPath is not null || start is not null) options = options with { Repulsion = options.Repulsion };
         if (options.LargeDataNote(data.Rows) is { } note) progress.Note(note);
         options = options.ForRows(data.Rows);
         var estimator = new Embedding.Cne(options);
@@ -161,7 +164,7 @@ internal static class EmbedCommand
             : estimator.Fit(data, userGraph, start, reports, null, token));
         // The map is saved before the embedding is written, so that --save-map fails before any output exists.
         if (mapPath is not null) progress.Time("save-map", () => result.SaveMap(mapPath, data));
-        return new EmbedRun(result.Embedding, null);
+        return new EmbedRun(result.Embedding, null, options);
     }
 
     private static EmbedRun FitNetwork(Matrix data, NeighborGraph? graph, Embedding.CneOptions options, string inputPath,
@@ -197,11 +200,15 @@ internal static class EmbedCommand
     internal static string Title(string inputPath, Embedding.CneOptions options)
     {
         string name = Path.GetFileNameWithoutExtension(inputPath);
+        if (options.Repulsion == Embedding.RepulsionMode.Fft) return $"{name} (t-SNE, FFT repulsion)";
         string loss = Choices.Word(Choices.Losses, options.Loss);
         string s = options.S is { } v ? $", s = {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
         return $"{name} ({loss}{s}{(options.Parametric ? ", parametric" : "")})";
     }
 }
 
-/// <summary>A finished embedding run: the positions and, for parametric runs, how to save the network.</summary>
-internal sealed record EmbedRun(Matrix Embedding, Action<string>? SaveModel);
+/// <summary>
+/// A finished embedding run: the positions, for parametric runs how to save the network, and the options the fit ran
+/// with when they differ from the command line's (the large-data defaults, docs/scaling.md).
+/// </summary>
+internal sealed record EmbedRun(Matrix Embedding, Action<string>? SaveModel, Embedding.CneOptions? Fitted = null);

@@ -66,6 +66,7 @@ internal static class EmbedPipeline
     {
         // Above 100,000 rows the library adapts the defaults left unset (learning rate, epochs): say so, and count
         // the epochs it will run.
+        options = options with { Repulsion = options.Repulsion }; // a graph and a start: sampled negatives (docs/scaling.md)
         if (options.LargeDataNote(graph.NodeCount) is { } note) progress.Note(note);
         options = options.ForRows(graph.NodeCount);
         var estimator = new Cne(options);

@@ -241,10 +241,6 @@ internal sealed class EmbedOptions
         var options = new CneOptions
         {
             Preset = chosen,
-            Loss = WithLossAndS && Given(parsed, _loss.Option) ? _loss.Get(parsed) : fromPreset.Loss,
-            S = WithLossAndS && Given(parsed, _s) ? parsed.GetValue(_s) : fromPreset.S,
-            NegativeSamples = Given(parsed, _negatives) ? parsed.GetValue(_negatives) : fromPreset.NegativeSamples,
-            BatchSize = Given(parsed, _batchSize) ? parsed.GetValue(_batchSize) : fromPreset.BatchSize,
             EarlyExaggeration = Given(parsed, _noEarlyExaggeration) ? !parsed.GetValue(_noEarlyExaggeration) : fromPreset.EarlyExaggeration,
             Eps = Given(parsed, _eps) ? parsed.GetValue(_eps) : fromPreset.Eps,
             K = Given(parsed, _k) ? parsed.GetValue(_k) : fromPreset.K,
@@ -278,8 +274,12 @@ internal sealed class EmbedOptions
             Parametric = WithParametric && parsed.GetValue(_parametric),
             HiddenLayers = hidden,
         };
-        // Epochs and learning rate stay unset unless given, so that the library's large-data defaults
+        // Loss, s, negatives, batch size, epochs and learning rate stay unset unless given, so that the library's large-data defaults
         // (CneOptions.ForRows, docs/scaling.md) can apply above 100,000 rows; unset, they are the preset's.
+        if (WithLossAndS && Given(parsed, _loss.Option)) options = options with { Loss = _loss.Get(parsed) };
+        if (WithLossAndS && Given(parsed, _s)) options = options with { S = parsed.GetValue(_s) };
+        if (Given(parsed, _negatives)) options = options with { NegativeSamples = parsed.GetValue(_negatives) };
+        if (Given(parsed, _batchSize)) options = options with { BatchSize = parsed.GetValue(_batchSize) };
         if (Given(parsed, _epochs)) options = options with { Epochs = parsed.GetValue(_epochs) };
         if (Given(parsed, _lr)) options = options with { LearningRate = parsed.GetValue(_lr) };
         options = _repulsionFlags.Apply(options, parsed);

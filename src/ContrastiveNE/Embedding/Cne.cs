@@ -45,6 +45,11 @@ public sealed class Cne
         if (Options.Parametric && initialization != null)
             throw new ArgumentException("A parametric run starts from the network's initialisation; pass no initialisation.", nameof(initialization));
         CheckInitialization(initialization, data.Rows);
+        // Above CneOptions.LargeDataRows a fit left at the reference's defaults, without a start of the caller's, runs
+        // on the FFT engine (docs/scaling.md).
+        var sized = initialization is null ? Options.ForRows(data.Rows) : Options;
+        if (sized.Repulsion != Options.Repulsion)
+            return new Cne(sized) { PhaseStarted = PhaseStarted, BatchCompleted = BatchCompleted }.Fit(data, initialization, progress, snapshots, cancellationToken);
         if (Options.Repulsion == RepulsionMode.Fft)
         {
             Enter(FitPhase.Neighbors, progress, cancellationToken);
@@ -299,7 +304,7 @@ public sealed class Cne
     {
         // Above CneOptions.LargeDataRows the defaults left unset follow n (docs/scaling.md); a fit of that size runs
         // as a Cne with those options.
-        var sized = Options.ForRows(graph.NodeCount);
+        var sized = Options.ForRowsSampled(graph.NodeCount);
         if (!ReferenceEquals(sized, Options))
             return new Cne(sized) { PhaseStarted = PhaseStarted, BatchCompleted = BatchCompleted }.Train(graph, start, progress, snapshots, token);
         var table = new EmbeddingTable(start, Options.Threads);

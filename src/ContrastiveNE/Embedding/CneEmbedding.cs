@@ -94,7 +94,7 @@ public sealed class CneEmbedding : IDisposable
         if (_model is not null)
             throw new InvalidOperationException("A parametric embedding transforms new rows with its network (Model); it has no map to save.");
         if (Options.Repulsion == RepulsionMode.Fft)
-            throw new InvalidOperationException("A map fitted with Repulsion = Fft (the t-SNE engine) cannot place new points: the placement optimises the sampled-negative loss of a Repulsion = Sampled fit.");
+            throw new InvalidOperationException("A map fitted with Repulsion = Fft (the t-SNE engine) cannot place new points: the placement optimises the sampled-negative loss of a Repulsion = Sampled fit. Above 100,000 rows the default options switch to it (docs/scaling.md); set Repulsion = RepulsionMode.Sampled before fitting to get a map that can.");
         var data = trainingData ?? _data
             ?? throw new InvalidOperationException("This embedding was fitted on a graph without data, so new points have nothing to be compared with; pass the training rows to ToMap(trainingData).");
         ArgumentNullException.ThrowIfNull(data);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContrastiveNE.Losses;
 
 namespace ContrastiveNE.Embedding;
 
@@ -17,17 +18,44 @@ public sealed partial record CneOptions
     /// <summary>Epochs of a large fit when <see cref="Epochs"/> is left unset (measured at 10⁶ rows: docs/scaling.md).</summary>
     internal const int LargeDataEpochs = 60;
 
+    /// <summary>Epochs of a large fit that switches to the FFT engine: the reference's 200 (measured at 3 · 10⁵ and 10⁶ rows: docs/scaling.md).</summary>
+    internal const int LargeDataFftEpochs = 200;
+
+    /// <summary>Early-exaggeration epochs of that fit: about the first third, as the reference's early phase (measured: docs/scaling.md).</summary>
+    internal const int LargeDataFftEarlyEpochs = 70;
+
     /// <summary>
-    /// The options a fit of <paramref name="n"/> rows runs with. For a non-parametric fit with sampled negatives of more
-    /// than <see cref="LargeDataRows"/> rows under the reference preset, the options left unset change (docs/scaling.md):
-    /// the learning rate becomes 1.0 · n / 70,000 (a map of n points must spread over an area that grows with n, and
-    /// with a fixed step each epoch moves a point as far at 10⁶ rows as at 70,000), and the epochs become
-    /// <see cref="LargeDataEpochs"/> (the larger steps converge in fewer epochs, each of which costs n / 70,000 times
-    /// as much). Options set explicitly, other presets, parametric and FFT fits, and n ≤ <see cref="LargeDataRows"/>
-    /// are returned unchanged (this instance).
+    /// The options a fit of <paramref name="n"/> rows runs with. Above <see cref="LargeDataRows"/> rows, for a
+    /// non-parametric fit under the reference preset (docs/scaling.md):
+    /// <list type="bullet">
+    /// <item>when nothing that belongs to sampled negatives was set (<see cref="Repulsion"/>, <see cref="Loss"/>,
+    /// <see cref="S"/>, <see cref="NegativeSamples"/>, <see cref="BatchSize"/>, <see cref="LearningRate"/>) and the map is
+    /// 2-D, Euclidean and on the CPU, the fit switches to <see cref="RepulsionMode.Fft"/>: t-SNE, the s = 0 limit the
+    /// reference's InfoNCE approaches with many negatives, with all n − 1 repulsions computed instead of 5 sampled ones
+    /// (with 5, the map at this size stays a filled disc); its epochs become <see cref="LargeDataFftEpochs"/> and its
+    /// early exaggeration the first <see cref="LargeDataFftEarlyEpochs"/> unless set;</item>
+    /// <item>otherwise, with sampled negatives, the learning rate left unset becomes 1.0 · n / 70,000 and the epochs
+    /// <see cref="LargeDataEpochs"/>.</item>
+    /// </list>
+    /// Options set explicitly win; other presets, parametric fits and n ≤ <see cref="LargeDataRows"/> are returned
+    /// unchanged (this instance), and so is a result of this method.
     /// </summary>
     /// <param name="n">Rows of the data.</param>
     public CneOptions ForRows(int n)
+    {
+        if (SwitchesToFft(n))
+        {
+            var fft = this with { Repulsion = RepulsionMode.Fft };
+            if (!_epochs.IsSet) fft = fft with { Epochs = LargeDataFftEpochs };
+            if (!_earlyExaggerationEpochs.IsSet) fft = fft with { EarlyExaggerationEpochs = LargeDataFftEarlyEpochs };
+            return fft;
+        }
+        return ForRowsSampled(n);
+    }
+
+    /// <summary><see cref="ForRows"/> without the switch to the FFT engine (fits that train on a graph with sampled negatives).</summary>
+    /// <param name="n">Rows of the data.</param>
+    internal CneOptions ForRowsSampled(int n)
     {
         if (!AdaptsTo(n)) return this;
         var adapted = this;
@@ -43,8 +71,14 @@ public sealed partial record CneOptions
     /// <param name="n">Rows of the data.</param>
     public string? LargeDataNote(int n)
     {
+        if (SwitchesToFft(n))
+        {
+            var fft = ForRows(n);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"large data (n = {n:N0} > {LargeDataRows:N0}): t-SNE with FFT repulsion (--repulsion fft), {fft.Epochs} epochs, early exaggeration {fft.EarlyExaggerationEpochs}, learning rate {fft.FftLearningRate(n):G4} (n / 12); set --repulsion sampled to keep sampled negatives (docs/scaling.md)");
+        }
         if (!AdaptsTo(n) || (_learningRate.IsSet && _epochs.IsSet)) return null;
-        var adapted = ForRows(n);
+        var adapted = ForRowsSampled(n);
         var parts = new List<string>();
         if (!_learningRate.IsSet) parts.Add(string.Create(CultureInfo.InvariantCulture, $"learning rate {adapted.EffectiveLearningRate:G4} (1.0 · n / 70,000)"));
         if (!_epochs.IsSet) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{adapted.Epochs} epochs"));
@@ -53,4 +87,7 @@ public sealed partial record CneOptions
     }
 
     private bool AdaptsTo(int n) => n > LargeDataRows && !Parametric && Repulsion == RepulsionMode.Sampled && Preset == CnePreset.Reference;
+
+    private bool SwitchesToFft(int n) => AdaptsTo(n) && !_repulsion.IsSet && !_loss.IsSet && !_s.IsSet && !_negativeSamples.IsSet
+        && !_batchSize.IsSet && !_learningRate.IsSet && Dimensions == 2 && Metric == SimilarityMetric.Euclidean && Device == ComputeDevice.Cpu;
 }

@@ -162,6 +162,7 @@ public sealed partial record CneOptions
     private Explicit<bool> _earlyExaggeration;
     private Explicit<KnnMethod> _knnMethod;
     private Explicit<RepulsionMode> _repulsion;
+    private Explicit<int> _earlyExaggerationEpochs;
     private Explicit<double?> _perplexity;
 
     private static readonly System.Reflection.PropertyInfo[] SettableProperties =
@@ -235,7 +236,7 @@ public sealed partial record CneOptions
     /// <see cref="RepulsionMode.Fft"/> only: epochs of early exaggeration, ≥ 0 (default 250, as t-SNE; capped at
     /// <see cref="Epochs"/>; none when <see cref="EarlyExaggeration"/> is false).
     /// </summary>
-    public int EarlyExaggerationEpochs { get; init; } = 250;
+    public int EarlyExaggerationEpochs { get => _earlyExaggerationEpochs.Or(250); init => _earlyExaggerationEpochs = value; }
 
     /// <summary><see cref="RepulsionMode.Fft"/> only: the attraction's factor α after the early phase, &gt; 0 (default 1: plain t-SNE).</summary>
     public double Exaggeration { get; init; } = 1.0;

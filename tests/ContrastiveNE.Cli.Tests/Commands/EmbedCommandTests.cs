@@ -153,6 +153,15 @@ public class EmbedCommandTests
     }
 
     [Fact]
+    public void Embed_TheTitleOfAnFftMapSaysTsne()
+    {
+        // The large-data defaults (docs/scaling.md) and --repulsion fft train t-SNE, whatever the loss option says.
+        Assert.Equal("x (t-SNE, FFT repulsion)", ContrastiveNE.Cli.Commands.EmbedCommand.Title("x.npy",
+            new ContrastiveNE.Embedding.CneOptions().ForRows(1_000_000)));
+        Assert.Equal("x (infonce)", ContrastiveNE.Cli.Commands.EmbedCommand.Title("x.npy", new ContrastiveNE.Embedding.CneOptions()));
+    }
+
+    [Fact]
     public void Embed_NumbersAreParsedAsDoublesAndTheTitleShowsThemAsTyped()
     {
         // Regression (issue 15, item 6): --s 0.3 was parsed as float32 and titled "s = 0.30000001192092896".
