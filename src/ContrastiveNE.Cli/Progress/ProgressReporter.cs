@@ -49,19 +49,7 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, bool qui
         }
         else if (terminal)
         {
-            // The caller has established that standard error is a terminal; say so, since Spectre cannot tell from a TextWriter.
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(error),
-                Ansi = AnsiSupport.Yes,
-                Interactive = InteractionSupport.Yes,
-            });
-            result = console.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                    new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
+            result = LiveProgress().Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(phase), maxValue: 1.0);
                     var sink = new PhaseProgress(phase, clock, (fraction, detail) =>
@@ -115,18 +103,7 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, bool qui
         T result;
         if (terminal && !quiet)
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(error),
-                Ansi = AnsiSupport.Yes,
-                Interactive = InteractionSupport.Yes,
-            });
-            result = console.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                    new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
+            result = LiveProgress().Start(ctx =>
                 {
                     phases.Live = ctx;
                     T value = work(phases);
@@ -251,4 +228,23 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, bool qui
 
     private static string Remaining(TimeSpan elapsed, double fraction) =>
         fraction <= 0 ? "?" : Seconds(TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction));
+
+    /// <summary>
+    /// Spectre's live progress display on standard error. The caller has established that standard error is a terminal;
+    /// say so, since Spectre cannot tell from a TextWriter.
+    /// </summary>
+    private Spectre.Console.Progress LiveProgress()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(error),
+            Ansi = AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
+        return console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn());
+    }
 }
