@@ -108,7 +108,7 @@ internal sealed class NNDescentSearch
                 NeighborHeaps.SortRow(distances.AsSpan(row * k, k), indices.AsSpan(row * k, k));
             }
         });
-        return new KnnResult(_n, k, indices, distances);
+        return new KnnResult(_n, k, indices, distances) { LocalityOrder = _original };
     }
 
     private float Distance(int a, int b) => SquaredEuclidean.Distance(_points.AsSpan(a * _dim, _dim), _points.AsSpan(b * _dim, _dim));

@@ -42,7 +42,13 @@ public sealed class AffinityMatrix
     /// <param name="perplexity">Target perplexity, 0 &lt; perplexity ≤ k; null for uniform weights.</param>
     /// <param name="threads">Threads (≤ 0: all). The result does not depend on it.</param>
     /// <exception cref="ArgumentOutOfRangeException">The perplexity is not in (0, k].</exception>
-    public static AffinityMatrix FromKnn(KnnResult knn, double? perplexity, int threads = 0)
+    public static AffinityMatrix FromKnn(KnnResult knn, double? perplexity, int threads = 0) => FromKnn(knn, perplexity, threads, null);
+
+    /// <summary>
+    /// <see cref="FromKnn(KnnResult, double?, int)"/> with the points relabelled: row i of the kNN result becomes point
+    /// <paramref name="position"/>[i] of the affinities (null: unchanged).
+    /// </summary>
+    internal static AffinityMatrix FromKnn(KnnResult knn, double? perplexity, int threads, int[]? position)
     {
         ArgumentNullException.ThrowIfNull(knn);
         int n = knn.Count, k = knn.K;
@@ -65,7 +71,7 @@ public sealed class AffinityMatrix
                 }
             });
         }
-        return Symmetrize(n, k, knn.Indices, conditional);
+        return Symmetrize(n, k, knn.Indices, conditional, position);
     }
 
     /// <summary>Uniform affinities on a binary graph: every stored entry gets 1 / (number of entries).</summary>
@@ -118,13 +124,14 @@ public sealed class AffinityMatrix
     /// and summing the total, one writing the exact-size result — so no growing lists or double-precision copies of the
     /// 2·n·k entries are held (at 10⁶ × 15 this kept ≈ 500 MB off the peak; docs/scaling.md).
     /// </summary>
-    private static AffinityMatrix Symmetrize(int n, int k, int[] indices, float[] conditional)
+    private static AffinityMatrix Symmetrize(int n, int k, int[] indices, float[] conditional, int[]? position)
     {
         var counts = new int[n + 1];
         for (long e = 0; e < (long)n * k; e++)
         {
             int i = (int)(e / k), j = indices[e];
             if (j < 0 || j == i) continue;
+            if (position != null) { i = position[i]; j = position[j]; }
             counts[i + 1]++;
             counts[j + 1]++;
         }
@@ -136,6 +143,7 @@ public sealed class AffinityMatrix
         {
             int i = (int)(e / k), j = indices[e];
             if (j < 0 || j == i) continue;
+            if (position != null) { i = position[i]; j = position[j]; }
             cols[cursor[i]] = j; vals[cursor[i]++] = conditional[e];
             cols[cursor[j]] = i; vals[cursor[j]++] = conditional[e];
         }
