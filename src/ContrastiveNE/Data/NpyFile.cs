@@ -57,10 +57,16 @@ public static class NpyFile
         for (int d = 1; d < shape.Length; d++) columns = checked(columns * shape[d]);
         var values = new float[checked(rows * columns)];
         // Native float32 (the common case) is read straight into the values: no second copy of the data in bytes.
-        if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false }) ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan()));
+        // Read in pieces: the values of 1M × 784 fit one float array, but not their 3.1 GB in one byte span.
+        if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false })
+        {
+            const int Piece = 1 << 28;
+            for (long at = 0; at < values.Length; at += Piece)
+                ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan((int)at, (int)Math.Min(Piece, values.Length - at))), at * 4);
+        }
         else
         {
-            var data = new byte[header.Count * header.Type.Size];
+            var data = ByteBuffer(header, name);
             ReadData(stream, name, header, data);
             new NpyArray(shape, header.FortranOrder, header.Type, data).Decode<float>(values);
         }
@@ -233,7 +239,7 @@ public static class NpyFile
             if (extent == 0) throw DataError.Create(name, $"the array is empty (shape ({string.Join(", ", shape)})).");
         long count = 1;
         foreach (long extent in shape) count *= extent;
-        if (shape[0] > int.MaxValue || count * type.Size > Array.MaxLength)
+        if (shape[0] > int.MaxValue || count > Array.MaxLength)
             throw DataError.Create(name, $"the array of shape ({string.Join(", ", shape)}) is too large to load.");
         return new NpyHeaderInfo(Array.ConvertAll(shape, e => (int)e), fortran, type, descr, count);
     }
@@ -241,16 +247,25 @@ public static class NpyFile
     private static NpyArray ReadArray(Stream stream, string name)
     {
         var header = ReadHeader(stream, name);
-        var data = new byte[header.Count * header.Type.Size];
+        var data = ByteBuffer(header, name);
         ReadData(stream, name, header, data);
         return new NpyArray(header.Shape, header.FortranOrder, header.Type, data);
     }
 
-    private static void ReadData(Stream stream, string name, NpyHeaderInfo header, Span<byte> data)
+    /// <summary>A byte array for the whole data of a type that is decoded after reading (at most 2³¹ bytes).</summary>
+    private static byte[] ByteBuffer(NpyHeaderInfo header, string name)
+    {
+        if (header.Count * header.Type.Size > Array.MaxLength)
+            throw DataError.Create(name, $"the array of shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' is too large to load in that type; save it as float32 ('<f4').");
+        return new byte[header.Count * header.Type.Size];
+    }
+
+    /// <summary>Fills <paramref name="data"/> from the stream; <paramref name="before"/> data bytes were read before it (for the message).</summary>
+    private static void ReadData(Stream stream, string name, NpyHeaderInfo header, Span<byte> data, long before = 0)
     {
         int read = ReadFully(stream, data);
         if (read < data.Length)
-            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {data.Length} data bytes, found {read}.");
+            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {header.Count * header.Type.Size} data bytes, found {before + read}.");
     }
 
     private sealed record NpyHeaderInfo(int[] Shape, bool FortranOrder, NpyElementType Type, string Descr, long Count);
