@@ -18,11 +18,14 @@ public sealed partial record CneOptions
     /// <summary>Epochs of a large fit when <see cref="Epochs"/> is left unset (measured at 10⁶ rows: docs/scaling.md).</summary>
     internal const int LargeDataEpochs = 60;
 
-    /// <summary>Epochs of a large fit that switches to the FFT engine: the reference's 200 (measured at 3 · 10⁵ and 10⁶ rows: docs/scaling.md).</summary>
-    internal const int LargeDataFftEpochs = 200;
+    /// <summary>
+    /// Epochs of a large fit that switches to the FFT engine: 300 (at 10⁶ rows recall@15 0.626 after 200, 0.696 after
+    /// 300, 0.721 after 400; 300 keeps the whole run near a minute on two cores: docs/scaling.md).
+    /// </summary>
+    internal const int LargeDataFftEpochs = 300;
 
-    /// <summary>Early-exaggeration epochs of that fit: about the first third, as the reference's early phase (measured: docs/scaling.md).</summary>
-    internal const int LargeDataFftEarlyEpochs = 70;
+    /// <summary>Early-exaggeration epochs of that fit: the first third, as the reference's early phase (measured: docs/scaling.md).</summary>
+    internal const int LargeDataFftEarlyEpochs = 100;
 
     /// <summary>
     /// The options a fit of <paramref name="n"/> rows runs with. Above <see cref="LargeDataRows"/> rows, for a
