@@ -191,17 +191,25 @@ public sealed partial class Matrix
     /// <summary>A zero-filled matrix of the same shape, stored the same way (a full-size working copy of chunked data is chunked too).</summary>
     internal Matrix EmptyLike() => new(Rows, Columns, _data is null ? _rowsPerChunk : Rows);
 
-    /// <summary>The exception an operation that needs one buffer throws on a chunked matrix.</summary>
-    internal NotSupportedException NeedsContiguous(string operation) =>
+    /// <summary>The exception an operation that needs one buffer throws on a chunked matrix: its size, the operation, what to do instead.</summary>
+    internal NotSupportedException NeedsContiguous(string operation, string? remedy = null) =>
         new($"The {Rows} × {Columns} matrix holds {ValueCount:N0} values, more than one array holds (2³¹), and is stored in row chunks; " +
-            $"{operation} needs contiguous data. Reduce the data first (e.g. project it on its principal components: `--knn-pca 50` / " +
-            $"CneOptions.KnnPcaComponents for the kNN search, Pca.Transform for the data itself), or use a non-parametric fit on the CPU, which works on chunked data.");
+            $"{operation} needs contiguous data. {remedy ?? DefaultRemedy}");
+
+    private const string DefaultRemedy =
+        "Reduce the data first (project it on its principal components with Pca.Transform; for the kNN search `--knn-pca 50` / " +
+        "CneOptions.KnnPcaComponents), or use a non-parametric fit on the CPU, which works on chunked data.";
 
     /// <summary>Throws <see cref="NeedsContiguous"/> unless the matrix is contiguous (at the entry of a path that needs <see cref="Data"/>).</summary>
-    internal void EnsureContiguous(string operation)
+    internal void EnsureContiguous(string operation, string? remedy = null)
     {
-        if (_data is null) throw NeedsContiguous(operation);
+        if (_data is null) throw NeedsContiguous(operation, remedy);
     }
+
+    /// <summary>What to do instead of a parametric fit on chunked data.</summary>
+    internal const string ParametricRemedy =
+        "Train the network on a sample of the rows (Matrix.SelectRows) or on the data projected on its principal components " +
+        "(Pca.Transform), then map all rows with the model in parts (Matrix.Slice); see docs/scaling.md, or use a non-parametric fit, which works on chunked data.";
 
     /// <summary>The largest number of values stored in one array: <see cref="Array.MaxLength"/>.</summary>
     internal const long DefaultMaxContiguousValues = 0x7FFFFFC7;

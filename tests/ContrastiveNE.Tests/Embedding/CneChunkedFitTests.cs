@@ -44,5 +44,6 @@ public class CneChunkedFitTests
         var e = Assert.Throws<NotSupportedException>(() => new Cne(new CneOptions { Parametric = true, Epochs = 1, Threads = 2 }).Fit(chunked));
         Assert.Contains("parametric", e.Message);
         Assert.Contains("row chunks", e.Message);
+        Assert.Contains("sample of the rows", e.Message);
     }
 }
