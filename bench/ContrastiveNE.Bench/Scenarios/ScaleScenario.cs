@@ -21,6 +21,8 @@ namespace ContrastiveNE.Bench.Scenarios;
 /// ratio of the per-epoch times beside the ratio of the edge counts (1 = linear in the edges). <c>--quality 0</c> skips
 /// the quality figures; <c>--knn-recall 0</c> the kNN graph's recall. <c>--sparse 0|1</c> forces the dense or sparse
 /// table path in the interleaved timing (default: chosen by size); <c>--ratio-only 1</c> stops after it.
+/// <c>--defaults 1</c> instead runs what <c>cne embed FILE</c> runs — one fit of the data with the defaults for its size
+/// (the FFT engine above 100,000 rows) — and reports its phases, the t-SNE split of the epochs, peak memory and quality.
 /// </remarks>
 public sealed class ScaleScenario : IScenario
 {
@@ -42,6 +44,11 @@ public sealed class ScaleScenario : IScenario
         if (args.Extra.ContainsKey("negatives")) options = options with { NegativeSamples = args.GetInt("negatives", 5) };
         if (args.Extra.ContainsKey("batch")) options = options with { BatchSize = args.GetInt("batch", 32768) };
         if (args.Extra.ContainsKey("ee-epochs")) options = options with { EarlyExaggerationEpochs = args.GetInt("ee-epochs", 250) };
+        if (args.GetInt("defaults", 0) != 0)
+        {
+            Defaults(data, labels, options, args, result);
+            return;
+        }
         var cne = new Cne(options);
         result.Set("epochs", options.Epochs);
         var search = result.Phase("knn", () => NearestNeighbors.Search(cne.KnnInput(data), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads));
@@ -116,6 +123,63 @@ public sealed class ScaleScenario : IScenario
         }
         process.Refresh();
         result.Set("peak_working_set_mb_with_quality", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+    }
+
+    /// <summary>
+    /// What <c>cne embed FILE</c> runs: one library fit of the data (above 100,000 rows the large-data defaults,
+    /// docs/scaling.md), its phases timed from the fit's progress reports, the t-SNE trainer's split of the epochs
+    /// (repulsion, attraction, the rest = the step), peak memory, and the map's quality on the sample.
+    /// </summary>
+    private static void Defaults(Matrix data, int[]? labels, CneOptions options, BenchArgs args, BenchResult result)
+    {
+        var sized = options.ForRows(data.Rows);
+        result.Set("repulsion", sized.Repulsion.ToString());
+        result.Set("epochs", sized.Epochs);
+        var clock = Stopwatch.StartNew();
+        var phaseStart = new Dictionary<FitPhase, double>();
+        var phaseEnd = new Dictionary<FitPhase, double>();
+        var progress = new SyncFitProgress(r =>
+        {
+            double t = clock.Elapsed.TotalSeconds;
+            phaseStart.TryAdd(r.Phase, t);
+            phaseEnd[r.Phase] = t;
+        });
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        using var embedding = new Cne(options).Fit(data, progress: progress);
+        double whole = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        result.Set("fit_seconds", whole);
+        result.Set("fit_cpu_seconds", (process.TotalProcessorTime - cpu0).TotalSeconds);
+        // Each phase runs from its first report to the next phase's first report (the last one to the end of the fit).
+        var phases = phaseStart.OrderBy(kv => kv.Value).ToArray();
+        for (int i = 0; i < phases.Length; i++)
+        {
+            double end = i + 1 < phases.Length ? phases[i + 1].Value : whole;
+            result.AddPhase(phases[i].Key.ToString().ToLowerInvariant(), end - phases[i].Value);
+        }
+        if (embedding.Trainer is Tsne.TsneTrainer tsne)
+        {
+            result.Set("repulsion_seconds", tsne.RepulsionSeconds);
+            result.Set("attraction_seconds", tsne.AttractionSeconds);
+            result.Set("repulsion_stages", string.Join(" ", tsne.RepulsionStageSeconds.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))));
+            result.Set("final_grid", tsne.GridSize);
+        }
+        result.Set("peak_working_set_mb", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1));
+        if (args.Out is { } path) NpyFile.Write(path, embedding.Embedding);
+        if (args.GetInt("quality", 1) != 0)
+        {
+            var report = result.Phase("quality", () => EmbeddingQuality.Evaluate(data, embedding.Embedding, labels,
+                new QualityOptions { SampleSize = Math.Min(10_000, data.Rows), Seed = 0, Threads = args.Threads }));
+            result.Set("recall_at_15", report.RecallAtK);
+            result.Set("knn_accuracy", report.KnnAccuracy ?? double.NaN);
+        }
+    }
+
+    /// <summary>Every fit report on the calling thread.</summary>
+    private sealed class SyncFitProgress(Action<FitReport> report) : IProgress<FitReport>
+    {
+        public void Report(FitReport value) => report(value);
     }
 
     /// <summary>Single epochs of the first <paramref name="rows"/> rows and of all rows, interleaved, timed (wall and process CPU).</summary>

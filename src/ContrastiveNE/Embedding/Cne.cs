@@ -60,14 +60,17 @@ public sealed class Cne
             var tsneKnn = NearestNeighbors.Search(projected ?? data, Options.K, Options.KnnMethod, Options.KnnMetric, Options.Seed, Options.Threads,
                 NeighborFractions(progress), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads);
+            // Above LargeDataRows the points are relabelled into the search's locality order (NN-descent's first
+            // tree's leaf order), so that each point's neighbours sit near it in memory during training (docs/scaling.md).
+            int[]? order = data.Rows > CneOptions.LargeDataRows ? tsneKnn.LocalityOrder : null;
+            var affinities = AffinityMatrix.FromKnn(tsneKnn, Options.Perplexity, Options.Threads, order is null ? null : Inverse(order));
             Done(FitPhase.Neighbors, progress);
             Enter(FitPhase.Initialization, progress, cancellationToken);
             var tsneStart = initialization?.Clone()
                 ?? TsneInitialization(projected is null ? DefaultInitialization(data) : LeadingColumns(projected, Options.Dimensions));
             Done(FitPhase.Initialization, progress);
             Enter(FitPhase.Epochs, progress, cancellationToken);
-            return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken);
+            return TrainTsne(affinities, tsneStart, progress, snapshots, cancellationToken, order);
         }
         Enter(FitPhase.Neighbors, progress, cancellationToken);
         var graph = CreateGraph(data, NeighborFractions(progress), cancellationToken);
@@ -277,18 +280,27 @@ public sealed class Cne
         return start;
     }
 
-    private CneEmbedding TrainTsne(AffinityMatrix affinities, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token)
+    private CneEmbedding TrainTsne(AffinityMatrix affinities, Matrix start, IProgress<FitReport>? progress, Action<int, Matrix>? snapshots, CancellationToken token,
+        int[]? order = null)
     {
         var table = new EmbeddingTable(start, Options.Threads);
         int early = Options.EarlyExaggeration ? Math.Min(Options.EarlyExaggerationEpochs, Options.Epochs) : 0;
         var trainer = new TsneTrainer(table, affinities, Options.FftLearningRate(affinities.NodeCount), early, Options.SaveFrequency, Options.Threads,
-            FftInterpolationPoints, FftMaxBoxWidth, FftMaxGridSize);
+            FftInterpolationPoints, FftMaxBoxWidth, FftMaxGridSize, order);
         var spectrum = new ResolvedSpectrum(Options.Exaggeration, early > 0 ? Options.EarlyExaggerationFactor : null, early, null);
         var result = new CneEmbedding(table, trainer, new NeighborGraphInfo(affinities.NodeCount, affinities.EntryCount), spectrum, Options)
         {
             DeviceFallback = Options.Device == ComputeDevice.Cpu ? null : $"Device = {Options.Device}: the FFT engine (Repulsion = Fft) runs on the CPU.",
         };
         return Run(result, spectrum, progress, snapshots, token);
+    }
+
+    /// <summary>The inverse permutation: element order[p] is p.</summary>
+    private static int[] Inverse(int[] order)
+    {
+        var position = new int[order.Length];
+        for (int p = 0; p < order.Length; p++) position[order[p]] = p;
+        return position;
     }
 
     // ---- end of the FFT repulsion block ----

@@ -29,6 +29,13 @@ public sealed class KnnResult
     /// <summary>Euclidean distances (not squared) to the neighbours, Count × K, row-major.</summary>
     public float[] Distances { get; }
 
+    /// <summary>
+    /// A row order of the search's own that keeps nearby points at nearby positions (NN-descent's first tree's leaf
+    /// order: element p is the row stored at position p), or null. Large fits relabel their points by it so that a
+    /// point's neighbours lie near it in memory (docs/scaling.md).
+    /// </summary>
+    internal int[]? LocalityOrder { get; init; }
+
     /// <summary>The neighbours of query <paramref name="query"/>.</summary>
     public ReadOnlySpan<int> NeighborsOf(int query) => Indices.AsSpan(query * K, K);
 

@@ -80,7 +80,7 @@ public sealed class NNDescent
     }
 
     // Below this size the working set is small and a full collection would cost more than it gives back.
-    private const int ReleaseAfterRows = 100_000;
+    internal const int ReleaseAfterRows = 100_000;
 
     private static int DefaultTrees(int n) => Math.Clamp((int)Math.Round(Math.Pow(n, 0.25) / 3) + 1, 3, 8);
 

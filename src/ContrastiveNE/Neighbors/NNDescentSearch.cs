@@ -70,7 +70,7 @@ internal sealed class NNDescentSearch
         progress?.Report(0.1);
 
         int iterations = 0;
-        var join = new LocalJoin(this);
+        LocalJoin? join = new LocalJoin(this);
         double stopBelow = Delta * _n * _k;
         while (iterations < MaxIterations)
         {
@@ -81,6 +81,11 @@ internal sealed class NNDescentSearch
             if (changed <= stopBelow) break;
         }
         _distanceCount += join.DistanceCount;
+        // The candidate lists and update buffers (≈ 640 MB at 10⁶ × 50, k = 15) and the reordered rows are not needed
+        // for the result: dropped and collected before its arrays are allocated, so they do not add to the peak.
+        join = null;
+        _points = [];
+        if (_n >= NNDescent.ReleaseAfterRows) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var result = Result();
         statistics = new NNDescentStatistics(treeSeconds, clock.Elapsed.TotalSeconds - treeSeconds, iterations, _distanceCount);
         progress?.Report(1.0);
@@ -106,7 +111,7 @@ internal sealed class NNDescentSearch
                 NeighborHeaps.SortRow(distances.AsSpan(row * k, k), indices.AsSpan(row * k, k));
             }
         });
-        return new KnnResult(_n, k, indices, distances);
+        return new KnnResult(_n, k, indices, distances) { LocalityOrder = _original };
     }
 
     private float Distance(int a, int b)

@@ -102,30 +102,44 @@ internal sealed class FftRepulsion
         });
 
         long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-        // Spread the charges (coordinates relative to the box centre keep |y|² small).
+        // Spread the charges (coordinates relative to the box centre keep |y|² small): SpreadUnits fixed point ranges,
+        // each into its own grid — the first into the transform's arrays, the others into grid × grid partials — then
+        // the partials added in unit order, so the sums do not depend on the thread count.
         // Whole arrays: rows past the grid hold the last inverse transform's intermediate values.
         Array.Clear(_aRe);
         Array.Clear(_aIm);
         Array.Clear(_bRe);
         Array.Clear(_bIm);
-        for (int i = 0; i < n; i++)
+        int cells = grid * grid;
+        if (_partial.Length < 4 * (SpreadUnits - 1) * cells) _partial = new double[4 * (SpreadUnits - 1) * cells];
+        else Array.Clear(_partial, 0, 4 * (SpreadUnits - 1) * cells);
+        int spreadGrain = (n + SpreadUnits - 1) / SpreadUnits;
+        Parallelism.For(SpreadUnits, threads, unit =>
         {
-            double x = pos[2 * i] - cx, y = pos[2 * i + 1] - cy, r2 = x * x + y * y;
-            int gx = _cellX[i], gy = _cellY[i];
-            for (int ky = 0; ky < p; ky++)
+            int s = unit * spreadGrain, e = Math.Min(n, s + spreadGrain);
+            if (unit == 0) Spread(pos, s, e, cx, cy, p, _aRe, _aIm, _bRe, _bIm, m);
+            else
             {
-                double wy = _wy[i * p + ky];
-                int row = (gy + ky) * m + gx;
-                for (int kx = 0; kx < p; kx++)
-                {
-                    double w = wy * _wx[i * p + kx];
-                    _aRe[row + kx] += w;
-                    _aIm[row + kx] += w * x;
-                    _bRe[row + kx] += w * y;
-                    _bIm[row + kx] += w * r2;
-                }
+                var part = _partial.AsSpan(4 * (unit - 1) * cells, 4 * cells);
+                Spread(pos, s, e, cx, cy, p, part[..cells], part.Slice(cells, cells), part.Slice(2 * cells, cells), part.Slice(3 * cells, cells), grid);
             }
-        }
+        });
+        Parallelism.ForRanges(grid, 16, threads, (s, e) =>
+        {
+            for (int row = s; row < e; row++)
+                for (int unit = 1; unit < SpreadUnits; unit++)
+                {
+                    int at = 4 * (unit - 1) * cells + row * grid;
+                    for (int col = 0; col < grid; col++)
+                    {
+                        int cell = row * m + col;
+                        _aRe[cell] += _partial[at + col];
+                        _aIm[cell] += _partial[at + cells + col];
+                        _bRe[cell] += _partial[at + 2 * cells + col];
+                        _bIm[cell] += _partial[at + 3 * cells + col];
+                    }
+                }
+        });
 
         long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         // The kernel q² at every node offset (−(N−1) … N−1 per axis, wrapped), and its (real) spectrum.
@@ -184,6 +198,35 @@ internal sealed class FftRepulsion
         double total = 0;
         foreach (double z in _partials) total += z;
         return total - n; // each point's own term q(0) = 1
+    }
+
+    /// <summary>Point ranges spread into grids of their own (fixed, so the sums do not depend on the thread count).</summary>
+    private const int SpreadUnits = 4;
+
+    private double[] _partial = [];
+
+    /// <summary>Spreads the charges of points s … e − 1 onto four grids of row stride <paramref name="stride"/>.</summary>
+    private void Spread(float[] pos, int s, int e, double cx, double cy, int p, Span<double> aRe, Span<double> aIm, Span<double> bRe, Span<double> bIm,
+        int stride)
+    {
+        for (int i = s; i < e; i++)
+        {
+            double x = pos[2 * i] - cx, y = pos[2 * i + 1] - cy, r2 = x * x + y * y;
+            int gx = _cellX[i], gy = _cellY[i];
+            for (int ky = 0; ky < p; ky++)
+            {
+                double wy = _wy[i * p + ky];
+                int row = (gy + ky) * stride + gx;
+                for (int kx = 0; kx < p; kx++)
+                {
+                    double w = wy * _wx[i * p + kx];
+                    aRe[row + kx] += w;
+                    aIm[row + kx] += w * x;
+                    bRe[row + kx] += w * y;
+                    bIm[row + kx] += w * r2;
+                }
+            }
+        }
     }
 
     private double _kernelSpacing = double.NaN;

@@ -33,6 +33,8 @@ internal sealed class TsneTrainer : IPhaseTrainer
     private readonly List<float[]> _losses = [];
     private double _lastLoss = double.NaN;
     private readonly double _pLogP;
+    private readonly int[]? _order;
+    private readonly float[] _positions;
 
     /// <summary>Creates the trainer on <paramref name="table"/>'s positions (n × 2).</summary>
     /// <param name="table">The positions, updated in place.</param>
@@ -44,8 +46,14 @@ internal sealed class TsneTrainer : IPhaseTrainer
     /// <param name="interpolationPoints">Lagrange nodes per box side.</param>
     /// <param name="maxBoxWidth">Widest interpolation box.</param>
     /// <param name="maxGridSize">Largest FFT side.</param>
+    /// <param name="order">
+    /// Null, or the order the trainer keeps the points in: <paramref name="affinities"/> are over points relabelled so
+    /// that point p is row order[p] of the table. The trainer then works on its own copy of the positions in that
+    /// order — a locality order puts a point's neighbours near it in memory, which at 10⁶ points cuts the time of the
+    /// attraction's gathers — and writes them back to the table, in the table's order, after every epoch.
+    /// </param>
     public TsneTrainer(EmbeddingTable table, AffinityMatrix affinities, double learningRate, int momentumSwitchEpoch, int lossEvery, int threads,
-        int interpolationPoints = 3, double maxBoxWidth = 1.0, int maxGridSize = 512)
+        int interpolationPoints = 3, double maxBoxWidth = 1.0, int maxGridSize = 512, int[]? order = null)
     {
         _repulsion = new FftRepulsion { InterpolationPoints = interpolationPoints, MaxBoxWidth = maxBoxWidth, MaxGridSize = maxGridSize };
         if (table.Positions.Columns != 2) throw new ArgumentException("FFT repulsion embeds in two dimensions.", nameof(CneOptions.Dimensions));
@@ -62,6 +70,19 @@ internal sealed class TsneTrainer : IPhaseTrainer
         _gains = new double[2 * n];
         Array.Fill(_gains, 1.0);
         _repulsive = new double[2 * n];
+        if (order != null)
+        {
+            if (order.Length != n) throw new ArgumentException("The order must hold one entry per point.", nameof(order));
+            _order = order;
+            _positions = new float[2 * n];
+            var y = table.Positions.Data;
+            for (int p = 0; p < n; p++)
+            {
+                _positions[2 * p] = y[2 * order[p]];
+                _positions[2 * p + 1] = y[2 * order[p] + 1];
+            }
+        }
+        else _positions = table.Positions.Data;
         foreach (float p in affinities.Weights) if (p > 0) _pLogP += p * Math.Log(p);
     }
 
@@ -96,8 +117,7 @@ internal sealed class TsneTrainer : IPhaseTrainer
     public void Optimize(int epochs, SpectrumSchedule spectrum, IProgress<EpochReport>? progress = null, Action<int>? epochCompleted = null,
         CancellationToken cancellationToken = default)
     {
-        var y = _table.Positions.Data;
-        int n = _table.Positions.Rows;
+        var y = _positions;
         for (int e = 0; e < epochs; e++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -124,11 +144,28 @@ internal sealed class TsneTrainer : IPhaseTrainer
             {
                 throw new NonFiniteTrainingException(epoch, null, "a position is not finite");
             }
+            if (_order != null) WriteBack();
             EpochsCompleted++;
             _losses.Add([(float)_lastLoss]);
             progress?.Report(new EpochReport(epoch, _lastLoss, _learningRate, exaggeration));
             epochCompleted?.Invoke(epoch);
         }
+    }
+
+    /// <summary>The positions, kept in <see cref="_order"/>, copied to the table in its own row order.</summary>
+    private void WriteBack()
+    {
+        var order = _order!;
+        var y = _positions;
+        var table = _table.Positions.Data;
+        Parallelism.ForRanges(order.Length, 8192, _threads, (s, e) =>
+        {
+            for (int p = s; p < e; p++)
+            {
+                table[2 * order[p]] = y[2 * p];
+                table[2 * order[p] + 1] = y[2 * p + 1];
+            }
+        });
     }
 
     private readonly double[] _logPartials = new double[Units];

@@ -45,6 +45,47 @@ public class AffinityMatrixTests
         }
     }
 
+    /// <summary>
+    /// The two-pass symmetrisation equals the formula computed the plain way — pᵢⱼ = (p_{j|i} + p_{i|j}) / Σ, the pair
+    /// summed in double, divided by the total in double — value for value, with the columns of each row sorted.
+    /// </summary>
+    [Fact]
+    public void SymmetrisationEqualsThePlainFormulaExactly()
+    {
+        var data = new ContrastiveNE.Data.Matrix(300, 4);
+        var random = ContrastiveNE.Randomness.Xoshiro256.Create(9, 1);
+        for (int i = 0; i < data.Data.Length; i++) data.Data[i] = (float)random.NextGaussian();
+        var knn = NearestNeighbors.Exact(data, 10);
+        var p = AffinityMatrix.FromKnn(knn, 4.0);
+        // The conditional affinities, as FromKnn computes them, in a dictionary keyed by (row, column).
+        var pairs = new SortedDictionary<(int, int), double>();
+        double total = 0;
+        var d2 = new double[knn.K];
+        var conditional = new double[knn.K];
+        for (int i = 0; i < knn.Count; i++)
+        {
+            for (int j = 0; j < knn.K; j++) { double d = knn.Distances[i * knn.K + j]; d2[j] = d * d; }
+            AffinityMatrix.Calibrate(d2, conditional, Math.Log(4.0));
+            for (int j = 0; j < knn.K; j++)
+            {
+                int other = knn.Indices[i * knn.K + j];
+                double v = (float)conditional[j];
+                pairs[(i, other)] = pairs.GetValueOrDefault((i, other)) + v;
+                pairs[(other, i)] = pairs.GetValueOrDefault((other, i)) + v;
+                total += 2 * v;
+            }
+        }
+        Assert.Equal(pairs.Count, p.EntryCount);
+        int t = 0;
+        foreach (var ((row, column), value) in pairs)
+        {
+            Assert.True(t >= p.RowOffsets[row] && t < p.RowOffsets[row + 1], $"entry {t} is not in row {row}");
+            Assert.Equal(column, p.Columns[t]);
+            Assert.Equal((float)(value / total), p.Weights[t], 1e-9f);
+            t++;
+        }
+    }
+
     [Fact]
     public void PerplexityAboveKIsRejected()
     {
