@@ -84,7 +84,8 @@ internal sealed class NNDescentSearch
         // The candidate lists and update buffers (≈ 640 MB at 10⁶ × 50, k = 15) and the reordered rows are not needed
         // for the result: dropped and collected before its arrays are allocated, so they do not add to the peak.
         join = null;
-        _points = [];
+        _points = new Matrix(0, 0);
+        _flat = null;
         if (_n >= NNDescent.ReleaseAfterRows) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var result = Result();
         statistics = new NNDescentStatistics(treeSeconds, clock.Elapsed.TotalSeconds - treeSeconds, iterations, _distanceCount);
