@@ -219,6 +219,9 @@ public sealed partial class Matrix
 
     private static readonly AsyncLocal<int?> s_forcedRowsPerChunk = new();
 
+    // Open ForceChunks scopes in any flow: while 0 (always, outside tests) a new matrix does not read the AsyncLocal.
+    private static int s_forcedScopes;
+
     /// <summary>
     /// For tests: every matrix created by <see cref="Matrix(int, int)"/> in the current flow (until the scope is
     /// disposed) with more than <paramref name="rowsPerChunk"/> rows is stored in chunks of that many rows.
@@ -228,7 +231,12 @@ public sealed partial class Matrix
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
         var before = s_forcedRowsPerChunk.Value;
         s_forcedRowsPerChunk.Value = rowsPerChunk;
-        return new Restore(() => s_forcedRowsPerChunk.Value = before);
+        Interlocked.Increment(ref s_forcedScopes);
+        return new Restore(() =>
+        {
+            s_forcedRowsPerChunk.Value = before;
+            Interlocked.Decrement(ref s_forcedScopes);
+        });
     }
 
     private sealed class Restore(Action restore) : IDisposable
@@ -242,7 +250,7 @@ public sealed partial class Matrix
     /// <summary>Rows per chunk for a new rows × columns matrix: all of them (contiguous) unless it exceeds one array.</summary>
     private static int ChunkRowsFor(int rows, int columns)
     {
-        if (s_forcedRowsPerChunk.Value is { } forced) return forced;
+        if (Volatile.Read(ref s_forcedScopes) > 0 && s_forcedRowsPerChunk.Value is { } forced) return forced;
         if ((long)rows * columns <= DefaultMaxContiguousValues) return Math.Max(rows, 1);
         return (int)Math.Max(1, DefaultChunkValues / Math.Max(1, columns));
     }
