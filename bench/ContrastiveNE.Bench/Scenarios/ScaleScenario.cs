@@ -44,6 +44,11 @@ public sealed class ScaleScenario : IScenario
         if (args.Extra.ContainsKey("negatives")) options = options with { NegativeSamples = args.GetInt("negatives", 5) };
         if (args.Extra.ContainsKey("batch")) options = options with { BatchSize = args.GetInt("batch", 32768) };
         if (args.Extra.ContainsKey("ee-epochs")) options = options with { EarlyExaggerationEpochs = args.GetInt("ee-epochs", 250) };
+        if (args.Extra.TryGetValue("ratio-engine", out var engine))
+        {
+            EngineRatio(data, args.GetInt("ratio-rows", 70_000), options, engine, result);
+            return;
+        }
         if (args.GetInt("defaults", 0) != 0)
         {
             Defaults(data, labels, options, args, result);
@@ -174,6 +179,80 @@ public sealed class ScaleScenario : IScenario
             result.Set("recall_at_15", report.RecallAtK);
             result.Set("knn_accuracy", report.KnnAccuracy ?? double.NaN);
         }
+    }
+
+    /// <summary>
+    /// Per-epoch time of the first <paramref name="rows"/> rows against all rows, every epoch of both runs interleaved,
+    /// over a whole default-length run: <c>--ratio-engine fft</c> runs the t-SNE engine at both sizes (as the large-data
+    /// defaults run it: 200 epochs, the first 70 exaggerated ×12, learning rate n / 12, locality order above 100,000
+    /// rows); <c>defaults</c> runs what each size gets by default — the reference's sampled InfoNCE on the small set
+    /// (200 epochs) and the t-SNE engine on the large one. Reports both per-epoch times, the edge ratio and the ratio of
+    /// the per-epoch times divided by it (the target: ≤ 1.3).
+    /// </summary>
+    private static void EngineRatio(Matrix data, int rows, CneOptions options, string engine, BenchResult result)
+    {
+        if (engine is not ("fft" or "defaults")) throw new ArgumentException($"--ratio-engine must be fft or defaults, not '{engine}'.");
+        var small = data.Slice(0, rows);
+        var (smallEpoch, smallEdges, smallEpochs) = engine == "fft" ? FftRun(small, options) : SampledRun(small, options);
+        var (fullEpoch, fullEdges, fullEpochs) = FftRun(data, options);
+        int epochs = Math.Max(smallEpochs, fullEpochs);
+        var wall = new double[2];
+        var cpu = new double[2];
+        var process = Process.GetCurrentProcess();
+        var runs = new[] { (smallEpoch, smallEpochs), (fullEpoch, fullEpochs) };
+        for (int e = 0; e < epochs; e++)
+            for (int i = 0; i < 2; i++)
+            {
+                if (e >= runs[i].Item2) continue;
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                runs[i].Item1(e);
+                wall[i] += sw.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[i] += (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            }
+        double edgeRatio = (double)fullEdges / smallEdges;
+        double smallMs = wall[0] / smallEpochs * 1000, fullMs = wall[1] / fullEpochs * 1000;
+        result.Set("ratio_engine", engine);
+        result.Set("ratio_rows", rows);
+        result.Set("ratio_small_ms_per_epoch", smallMs);
+        result.Set("ratio_full_ms_per_epoch", fullMs);
+        result.Set("ratio_small_cpu_ms_per_epoch", cpu[0] / smallEpochs * 1000);
+        result.Set("ratio_full_cpu_ms_per_epoch", cpu[1] / fullEpochs * 1000);
+        result.Set("ratio_edges", edgeRatio);
+        result.Set("ratio_epoch_time_over_edges", fullMs / smallMs / edgeRatio);
+        result.Set("ratio_epoch_cpu_over_edges", cpu[1] / fullEpochs / (cpu[0] / smallEpochs) / edgeRatio);
+    }
+
+    /// <summary>A t-SNE engine run as the large-data defaults make it; returns one epoch as an action, the edges, the epochs.</summary>
+    private static (Action<int> Epoch, long Edges, int Epochs) FftRun(Matrix data, CneOptions options)
+    {
+        var fft = options with { Repulsion = Embedding.RepulsionMode.Fft, Epochs = CneOptions.LargeDataFftEpochs, EarlyExaggerationEpochs = CneOptions.LargeDataFftEarlyEpochs };
+        var cne = new Cne(fft);
+        var knn = NearestNeighbors.Search(cne.KnnInput(data), fft.K, fft.KnnMethod, fft.KnnMetric, fft.Seed, fft.Threads);
+        int[]? order = data.Rows > CneOptions.LargeDataRows ? knn.LocalityOrder : null;
+        int[]? position = null;
+        if (order != null)
+        {
+            position = new int[order.Length];
+            for (int p = 0; p < order.Length; p++) position[order[p]] = p;
+        }
+        var affinities = Tsne.AffinityMatrix.FromKnn(knn, fft.Perplexity, fft.Threads, position);
+        var start = Cne.TsneInitialization(cne.CreateInitialization(data));
+        int early = fft.EarlyExaggerationEpochs;
+        var trainer = new Tsne.TsneTrainer(new EmbeddingTable(start, fft.Threads), affinities, fft.FftLearningRate(data.Rows), early, fft.SaveFrequency,
+            fft.Threads, order: order);
+        return (e => trainer.Optimize(1, SpectrumSchedule.Constant(e < early ? fft.EarlyExaggerationFactor : fft.Exaggeration)), affinities.EntryCount, fft.Epochs);
+    }
+
+    /// <summary>The reference's defaults (sampled InfoNCE) on a graph of the data; one epoch as an action, the edges, the epochs.</summary>
+    private static (Action<int> Epoch, long Edges, int Epochs) SampledRun(Matrix data, CneOptions options)
+    {
+        var cne = new Cne(options);
+        var graph = NearestNeighbors.Search(cne.KnnInput(data), options.K, options.KnnMethod, options.KnnMetric, options.Seed, options.Threads).ToGraph();
+        var trainer = Trainer(graph, cne.CreateInitialization(data), options, null);
+        return (e => trainer.Optimize(1, 1.0), graph.EdgeCount, options.Epochs);
     }
 
     /// <summary>Every fit report on the calling thread.</summary>

@@ -59,10 +59,15 @@ public static class NpyFile
         if (Matrix.IsChunkedSize(rows, columns) || header.Count * header.Type.Size > Array.MaxLength) return ReadChunked(stream, name, header, rows, columns);
         var values = new float[checked(rows * columns)];
         // Native float32 (the common case) is read straight into the values: no second copy of the data in bytes.
-        if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false }) ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan()));
+        // Read in pieces: the values of 1M × 784 fit one float array, but not their 3.1 GB in one byte span.
+        if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false })
+        {
+            for (long at = 0; at < values.Length; at += Piece)
+                ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan((int)at, (int)Math.Min(Piece, values.Length - at))), at * 4);
+        }
         else
         {
-            var data = new byte[header.Count * header.Type.Size];
+            var data = ByteBuffer(header, name);
             ReadData(stream, name, header, data);
             new NpyArray(shape, header.FortranOrder, header.Type, data).Decode<float>(values);
         }
@@ -125,14 +130,18 @@ public static class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(matrix);
-        if (matrix.IsContiguous)
-        {
-            WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", MemoryMarshal.AsBytes(matrix.Data.AsSpan()));
-            return;
-        }
         WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", []);
-        for (int c = 0; c < matrix.ChunkCount; c++) stream.Write(MemoryMarshal.AsBytes(matrix.Chunk(c)));
+        // Chunk by chunk (one chunk when contiguous), in pieces: the bytes of 1M × 784 floats exceed one span.
+        for (int c = 0; c < matrix.ChunkCount; c++)
+        {
+            var values = matrix.Chunk(c);
+            for (int at = 0; at < values.Length; at += Piece)
+                stream.Write(MemoryMarshal.AsBytes(values.Slice(at, Math.Min(Piece, values.Length - at))));
+        }
     }
+
+    /// <summary>Values per read or write of float32 data: 2²⁸ (1 GiB of bytes, below a span's 2³¹).</summary>
+    private const int Piece = 1 << 28;
 
     /// <summary>
     /// Reads an array of more values than one .NET array holds straight into the chunks of a chunked
@@ -154,7 +163,7 @@ public static class NpyFile
         var matrix = new Matrix(rows, columns);
         int size = header.Type.Size;
         bool native = header.Type is { Kind: 'f', Size: 4, SwapBytes: false };
-        long needed = (long)rows * columns * size, read = 0;
+        long read = 0; // data bytes read so far (for the truncation message)
         // Non-native types: whole rows of about 2²⁰ values at a time through one byte buffer.
         int blockValues = columns * Math.Max(1, (1 << 20) / Math.Max(1, columns));
         byte[] buffer = native ? [] : new byte[(long)blockValues * size];
@@ -162,14 +171,23 @@ public static class NpyFile
         for (int c = 0; c < matrix.ChunkCount; c++)
         {
             var target = matrix.Chunk(c);
-            if (native) read += ReadOrThrow(stream, name, header, MemoryMarshal.AsBytes(target), needed, read);
+            if (native)
+            {
+                for (int at = 0; at < target.Length; at += Piece)
+                {
+                    var piece = target.Slice(at, Math.Min(Piece, target.Length - at));
+                    ReadData(stream, name, header, MemoryMarshal.AsBytes(piece), read);
+                    read += 4L * piece.Length;
+                }
+            }
             else
             {
                 for (int offset = 0; offset < target.Length; offset += blockValues)
                 {
                     int count = Math.Min(blockValues, target.Length - offset);
                     var bytes = count == blockValues ? buffer : new byte[(long)count * size];
-                    read += ReadOrThrow(stream, name, header, bytes, needed, read);
+                    ReadData(stream, name, header, bytes, read);
+                    read += bytes.Length;
                     new NpyArray(shape, false, header.Type, bytes).Decode<float>(target.Slice(offset, count));
                 }
             }
@@ -187,15 +205,6 @@ public static class NpyFile
         }
         DataChecks.EnsureFinite(matrix, name);
         return new LoadedData(matrix, imageShape: image);
-    }
-
-    /// <summary>Fills <paramref name="data"/> from the stream or throws the truncation error (with the whole array's byte counts).</summary>
-    private static int ReadOrThrow(Stream stream, string name, NpyHeaderInfo header, Span<byte> data, long needed, long readBefore)
-    {
-        int got = ReadFully(stream, data);
-        if (got < data.Length)
-            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {needed} data bytes, found {readBefore + got}.");
-        return got;
     }
 
     /// <summary>Writes integer labels as a little-endian int32 (<c>&lt;i4</c>) 1-D array to a stream.</summary>
@@ -307,10 +316,11 @@ public static class NpyFile
         long count = 1, rowValues = 1;
         foreach (long extent in shape) count = extent > long.MaxValue / Math.Max(1, count) ? long.MaxValue : count * extent;
         for (int d = 1; d < shape.Length; d++) rowValues = shape[d] > long.MaxValue / rowValues ? long.MaxValue : rowValues * shape[d];
-        // A matrix read in row chunks needs only the row count and one row to fit an int; anything else one array.
+        // A matrix read in row chunks needs only the row count and one row to fit an int; anything else one array of
+        // values (the bytes of a type decoded after reading are checked where they are allocated, see ByteBuffer).
         bool fits = matrix
             ? shape[0] <= int.MaxValue && rowValues * Math.Max(type.Size, sizeof(float)) <= Array.MaxLength
-            : shape[0] <= int.MaxValue && count <= long.MaxValue / type.Size && count * type.Size <= Array.MaxLength;
+            : shape[0] <= int.MaxValue && count <= Array.MaxLength;
         if (!fits)
             throw DataError.Create(name, $"the array of shape ({string.Join(", ", shape)}) is too large to load.");
         return new NpyHeaderInfo(Array.ConvertAll(shape, e => (int)e), fortran, type, descr, count);
@@ -319,16 +329,25 @@ public static class NpyFile
     private static NpyArray ReadArray(Stream stream, string name)
     {
         var header = ReadHeader(stream, name);
-        var data = new byte[header.Count * header.Type.Size];
+        var data = ByteBuffer(header, name);
         ReadData(stream, name, header, data);
         return new NpyArray(header.Shape, header.FortranOrder, header.Type, data);
     }
 
-    private static void ReadData(Stream stream, string name, NpyHeaderInfo header, Span<byte> data)
+    /// <summary>A byte array for the whole data of a type that is decoded after reading (at most 2³¹ bytes).</summary>
+    private static byte[] ByteBuffer(NpyHeaderInfo header, string name)
+    {
+        if (header.Count * header.Type.Size > Array.MaxLength)
+            throw DataError.Create(name, $"the array of shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' is too large to load in that type; save it as float32 ('<f4').");
+        return new byte[header.Count * header.Type.Size];
+    }
+
+    /// <summary>Fills <paramref name="data"/> from the stream; <paramref name="before"/> data bytes were read before it (for the message).</summary>
+    private static void ReadData(Stream stream, string name, NpyHeaderInfo header, Span<byte> data, long before = 0)
     {
         int read = ReadFully(stream, data);
         if (read < data.Length)
-            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {data.Length} data bytes, found {read}.");
+            throw DataError.Create(name, $"the file is truncated: the shape ({string.Join(", ", header.Shape)}) of '{header.Descr}' needs {header.Count * header.Type.Size} data bytes, found {before + read}.");
     }
 
     private sealed record NpyHeaderInfo(int[] Shape, bool FortranOrder, NpyElementType Type, string Descr, long Count);
