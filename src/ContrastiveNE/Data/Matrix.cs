@@ -241,7 +241,12 @@ public sealed partial class Matrix
 
     private sealed class Restore(Action restore) : IDisposable
     {
-        public void Dispose() => restore();
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) restore();
+        }
     }
 
     /// <summary>True when a new <paramref name="rows"/> × <paramref name="columns"/> matrix is stored in row chunks.</summary>
