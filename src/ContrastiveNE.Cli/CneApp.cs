@@ -115,7 +115,7 @@ internal static class CneApp
         {
             return Fail(context, e, ExitCodes.DataError, CleanMessage(e));
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or InvalidOperationException or ArithmeticException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or InvalidOperationException or ArithmeticException or NotSupportedException)
         {
             return Fail(context, e, ExitCodes.DataError, e.Message);
         }

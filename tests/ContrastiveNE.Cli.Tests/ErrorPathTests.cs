@@ -15,6 +15,21 @@ public class ErrorPathTests
     }
 
     [Fact]
+    public void ParametricFitOfChunkedData_IsOneDataErrorWithTheRemedy()
+    {
+        // Data of more than 2³¹ values is stored in row chunks; chunks of 7 rows stand in for it here.
+        using var dir = new TempDir();
+        string output = dir.File("out.npy");
+        CliResult result;
+        using (ContrastiveNE.Data.Matrix.ForceChunks(7))
+            result = CliRunner.Run("embed", TestData.DigitsImages, "-o", output, "--parametric", "--epochs", "1", "--threads", "2");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("row chunks", result.ErrorLine);
+        Assert.Contains("sample of the rows", result.ErrorLine);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void UnknownCommand_IsAUsageError()
     {
         var result = CliRunner.Run("embedd", "x.npy");

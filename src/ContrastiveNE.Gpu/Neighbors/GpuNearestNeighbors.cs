@@ -25,6 +25,7 @@ internal static class GpuNearestNeighbors
         if (k < 1 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must lie in [1, {n - 1}] for {n} rows.");
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 4L * n, nameof(blockBytes));
         data.EnsureFinite(nameof(data));
+        data.EnsureContiguous("the GPU kNN search", "Search on the CPU (NearestNeighbors, which works on chunked data) or on a projection of the data (--knn-pca 50).");
         var acc = kernels.Accelerator;
         int block = (int)Math.Min(n, blockBytes / (4L * n));
         using var points = acc.Allocate1D(data.Data);

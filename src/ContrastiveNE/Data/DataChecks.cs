@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ContrastiveNE.Data;
 
 /// <summary>Checks on loaded data that every reader and consumer shares.</summary>
@@ -20,18 +18,10 @@ internal static class DataChecks
     /// <summary>Throws a <see cref="InvalidDataException"/> naming the row and column of the first NaN or ±∞ value.</summary>
     /// <param name="matrix">The data.</param>
     /// <param name="what">How the data is named in the message (usually its file).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EnsureFinite(Matrix matrix, string what)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        var data = matrix.Data;
-        for (int i = 0; i < data.Length; i++)
-        {
-            if (!float.IsFinite(data[i]))
-            {
-                int columns = Math.Max(1, matrix.Columns);
-                throw DataError.Create(what, $"the value is {data[i]}; every value must be finite.", i / columns, i % columns);
-            }
-        }
+        if (matrix.FindNonFinite() is { } bad)
+            throw DataError.Create(what, $"the value is {bad.Value}; every value must be finite.", bad.Row, bad.Column);
     }
 }

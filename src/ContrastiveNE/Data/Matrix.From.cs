@@ -111,11 +111,18 @@ public sealed partial class Matrix
     }
 
     /// <summary>A rank-2 tensor of shape (<see cref="Rows"/>, <see cref="Columns"/>) over a copy of the values.</summary>
-    public Tensor<float> ToTensor() => Tensor.Create((float[])Data.Clone(), [Rows, Columns]);
+    /// <exception cref="NotSupportedException">The matrix is stored in row chunks (see <see cref="IsContiguous"/>).</exception>
+    public Tensor<float> ToTensor()
+    {
+        EnsureContiguous(nameof(ToTensor));
+        return Tensor.Create((float[])Data.Clone(), [Rows, Columns]);
+    }
 
     /// <summary>Copies the values into a new rectangular array.</summary>
+    /// <exception cref="NotSupportedException">The matrix is stored in row chunks (see <see cref="IsContiguous"/>).</exception>
     public float[,] ToArray2D()
     {
+        EnsureContiguous(nameof(ToArray2D));
         var result = new float[Rows, Columns];
         Buffer.BlockCopy(Data, 0, result, 0, Data.Length * sizeof(float));
         return result;

@@ -50,17 +50,18 @@ public static class NpyFile
     public static LoadedData Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var header = ReadHeader(stream, name);
+        var header = ReadHeader(stream, name, matrix: true);
         var shape = header.Shape;
         int rows = shape[0];
         int columns = 1;
         for (int d = 1; d < shape.Length; d++) columns = checked(columns * shape[d]);
+        // Past one array (or, for other types than float32, past one array of their bytes) the values are read a block at a time.
+        if (Matrix.IsChunkedSize(rows, columns) || header.Count * header.Type.Size > Array.MaxLength) return ReadChunked(stream, name, header, rows, columns);
         var values = new float[checked(rows * columns)];
         // Native float32 (the common case) is read straight into the values: no second copy of the data in bytes.
         // Read in pieces: the values of 1M × 784 fit one float array, but not their 3.1 GB in one byte span.
         if (header.Type is { Kind: 'f', Size: 4, SwapBytes: false })
         {
-            const int Piece = 1 << 28;
             for (long at = 0; at < values.Length; at += Piece)
                 ReadData(stream, name, header, MemoryMarshal.AsBytes(values.AsSpan((int)at, (int)Math.Min(Piece, values.Length - at))), at * 4);
         }
@@ -129,7 +130,81 @@ public static class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(matrix);
-        WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", MemoryMarshal.AsBytes(matrix.Data.AsSpan()));
+        WriteArray(stream, "<f4", $"({matrix.Rows}, {matrix.Columns})", []);
+        // Chunk by chunk (one chunk when contiguous), in pieces: the bytes of 1M × 784 floats exceed one span.
+        for (int c = 0; c < matrix.ChunkCount; c++)
+        {
+            var values = matrix.Chunk(c);
+            for (int at = 0; at < values.Length; at += Piece)
+                stream.Write(MemoryMarshal.AsBytes(values.Slice(at, Math.Min(Piece, values.Length - at))));
+        }
+    }
+
+    /// <summary>Values per read or write of float32 data: 2²⁸ (1 GiB of bytes, below a span's 2³¹).</summary>
+    private const int Piece = 1 << 28;
+
+    /// <summary>
+    /// Reads an array of more values than one .NET array holds straight into the chunks of a chunked
+    /// <see cref="Matrix"/>: native float32 without a copy, other types decoded a block of rows at a time.
+    /// </summary>
+    private static LoadedData ReadChunked(Stream stream, string name, NpyHeaderInfo header, int rows, int columns)
+    {
+        var shape = header.Shape;
+        if (header.FortranOrder)
+            throw DataError.Create(name, $"a Fortran-ordered array this large ({(long)rows * columns:N0} values, read in blocks of rows) is not supported; save it in C order with numpy.ascontiguousarray first.");
+        bool channelsLast = shape.Length == 4 && shape[1] > 4 && shape[3] <= 4;
+        ImageShape? image = shape.Length switch
+        {
+            3 => new ImageShape(1, shape[1], shape[2]),
+            4 when shape[1] <= 4 => new ImageShape(shape[1], shape[2], shape[3]),
+            4 when shape[3] <= 4 => new ImageShape(shape[3], shape[1], shape[2]),
+            _ => null,
+        };
+        var matrix = new Matrix(rows, columns);
+        int size = header.Type.Size;
+        bool native = header.Type is { Kind: 'f', Size: 4, SwapBytes: false };
+        long read = 0; // data bytes read so far (for the truncation message)
+        // Non-native types: whole rows of about 2²⁰ values at a time through one byte buffer.
+        int blockValues = columns * Math.Max(1, (1 << 20) / Math.Max(1, columns));
+        byte[] buffer = native ? [] : new byte[(long)blockValues * size];
+        var rowScratch = channelsLast ? new float[columns] : [];
+        for (int c = 0; c < matrix.ChunkCount; c++)
+        {
+            var target = matrix.Chunk(c);
+            if (native)
+            {
+                for (int at = 0; at < target.Length; at += Piece)
+                {
+                    var piece = target.Slice(at, Math.Min(Piece, target.Length - at));
+                    ReadData(stream, name, header, MemoryMarshal.AsBytes(piece), read);
+                    read += 4L * piece.Length;
+                }
+            }
+            else
+            {
+                for (int offset = 0; offset < target.Length; offset += blockValues)
+                {
+                    int count = Math.Min(blockValues, target.Length - offset);
+                    var bytes = count == blockValues ? buffer : new byte[(long)count * size];
+                    ReadData(stream, name, header, bytes, read);
+                    read += bytes.Length;
+                    new NpyArray(shape, false, header.Type, bytes).Decode<float>(target.Slice(offset, count));
+                }
+            }
+            if (channelsLast)
+            {
+                int pixels = shape[1] * shape[2], channels = shape[3];
+                for (int r = 0; r < target.Length / columns; r++)
+                {
+                    var row = target.Slice(r * columns, columns);
+                    row.CopyTo(rowScratch);
+                    for (int p = 0; p < pixels; p++)
+                        for (int ch = 0; ch < channels; ch++) row[ch * pixels + p] = rowScratch[p * channels + ch];
+                }
+            }
+        }
+        DataChecks.EnsureFinite(matrix, name);
+        return new LoadedData(matrix, imageShape: image);
     }
 
     /// <summary>Writes integer labels as a little-endian int32 (<c>&lt;i4</c>) 1-D array to a stream.</summary>
@@ -209,7 +284,8 @@ public static class NpyFile
         return result;
     }
 
-    private static NpyHeaderInfo ReadHeader(Stream stream, string name)
+    /// <summary>Reads and checks the preamble and header; <paramref name="matrix"/>: the array may exceed one .NET array (it is read in row chunks).</summary>
+    private static NpyHeaderInfo ReadHeader(Stream stream, string name, bool matrix = false)
     {
         Span<byte> pre = stackalloc byte[12];
         int got = ReadFully(stream, pre[..10]);
@@ -237,9 +313,15 @@ public static class NpyFile
             throw DataError.Create(name, "expected an array of at least one dimension, found a scalar.");
         foreach (long extent in shape)
             if (extent == 0) throw DataError.Create(name, $"the array is empty (shape ({string.Join(", ", shape)})).");
-        long count = 1;
-        foreach (long extent in shape) count *= extent;
-        if (shape[0] > int.MaxValue || count > Array.MaxLength)
+        long count = 1, rowValues = 1;
+        foreach (long extent in shape) count = extent > long.MaxValue / Math.Max(1, count) ? long.MaxValue : count * extent;
+        for (int d = 1; d < shape.Length; d++) rowValues = shape[d] > long.MaxValue / rowValues ? long.MaxValue : rowValues * shape[d];
+        // A matrix read in row chunks needs only the row count and one row to fit an int; anything else one array of
+        // values (the bytes of a type decoded after reading are checked where they are allocated, see ByteBuffer).
+        bool fits = matrix
+            ? shape[0] <= int.MaxValue && rowValues * Math.Max(type.Size, sizeof(float)) <= Array.MaxLength
+            : shape[0] <= int.MaxValue && count <= Array.MaxLength;
+        if (!fits)
             throw DataError.Create(name, $"the array of shape ({string.Join(", ", shape)}) is too large to load.");
         return new NpyHeaderInfo(Array.ConvertAll(shape, e => (int)e), fortran, type, descr, count);
     }

@@ -38,6 +38,7 @@ public sealed class Cne
         Action<int, Matrix>? snapshots = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (Options.Parametric) data.EnsureContiguous("a parametric fit (CneOptions.Parametric)", Matrix.ParametricRemedy);
         data.EnsureFinite(nameof(data));
         if (data.Rows < 2) throw new ArgumentException($"At least 2 rows are needed, got {data.Rows}.", nameof(data));
         if (Options.K >= data.Rows)
@@ -135,6 +136,7 @@ public sealed class Cne
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(graph);
+        if (Options.Parametric) data.EnsureContiguous("a parametric fit (CneOptions.Parametric)", Matrix.ParametricRemedy);
         data.EnsureFinite(nameof(data));
         if (graph.NodeCount != data.Rows)
             throw new ArgumentException($"The graph has {graph.NodeCount} nodes but the data {data.Rows} rows; it must have one node per row.", nameof(graph));

@@ -38,6 +38,7 @@ public sealed class CneModel
         ArgumentNullException.ThrowIfNull(newData);
         if (newData.Columns != InputDimension)
             throw new ArgumentException($"The new data has {newData.Columns} columns, but the model was trained on {InputDimension} columns.", nameof(newData));
+        newData.EnsureContiguous("a parametric model's transform", "Transform the rows in parts of fewer than 2³¹ values (Matrix.Slice).");
         newData.EnsureFinite(nameof(newData));
         return _mapper.Transform(newData);
     }

@@ -148,9 +148,7 @@ public sealed class Pca
 
     private static void EnsureFinite(Matrix data)
     {
-        var values = data.Data;
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"Row {i / data.Columns}, column {i % data.Columns} of the data holds {values[i]}; every value must be finite.", nameof(data));
+        if (data.FindNonFinite() is { } bad)
+            throw new ArgumentException($"Row {bad.Row}, column {bad.Column} of the data holds {bad.Value}; every value must be finite.", nameof(data));
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ContrastiveNE.Data;
 using ContrastiveNE.Threading;
 
 namespace ContrastiveNE.LinearAlgebra;
@@ -15,8 +16,22 @@ internal sealed unsafe class PackedRightOperand : IDisposable
     private readonly int _k, _kc, _paddedN;
     private float* _buffer;
 
+    /// <summary>
+    /// Packs the rows of <paramref name="b"/> (used transposed): a contiguous matrix straight from its buffer, a chunked
+    /// one (more values than one array holds) through a scratch copy of each range of strips. The packed buffer is
+    /// native memory, so it may exceed 2³¹ values; the result is the same either way.
+    /// </summary>
+    public PackedRightOperand(GemmPath path, Matrix b, int threads)
+        : this(path, b.IsContiguous ? b.Data : default, b.Rows, b.Columns, threads, b.IsContiguous ? null : b)
+    {
+    }
+
     /// <summary>Packs the <paramref name="n"/> × <paramref name="k"/> row-major <paramref name="b"/> (used transposed).</summary>
-    public PackedRightOperand(GemmPath path, ReadOnlySpan<float> b, int n, int k, int threads)
+    public PackedRightOperand(GemmPath path, ReadOnlySpan<float> b, int n, int k, int threads) : this(path, b, n, k, threads, null)
+    {
+    }
+
+    private PackedRightOperand(GemmPath path, ReadOnlySpan<float> b, int n, int k, int threads, Matrix? chunked)
     {
         _geometry = GemmGeometry.For(path);
         _k = k;
@@ -33,10 +48,25 @@ internal sealed unsafe class PackedRightOperand : IDisposable
             Parallelism.ForRanges(strips, 64, threads, (s0, s1) =>
             {
                 int j0 = s0 * nr, w = Math.Min(n, s1 * nr) - j0;
-                for (int p0 = 0; p0 < k; p0 += kc)
+                if (chunked is null)
                 {
-                    int kcp = Math.Min(kc, k - p0);
-                    GemmPacking.PackB(Transpose.Yes, (float*)src, null, k, p0, kcp, j0, w, nr, (float*)dst + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                    for (int p0 = 0; p0 < k; p0 += kc)
+                    {
+                        int kcp = Math.Min(kc, k - p0);
+                        GemmPacking.PackB(Transpose.Yes, (float*)src, null, k, p0, kcp, j0, w, nr, (float*)dst + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                    }
+                    return;
+                }
+                // Chunked rows: gather the range's rows into one scratch block, pack it as rows 0 … w − 1.
+                var rows = new float[(long)w * k];
+                for (int r = 0; r < w; r++) chunked.Row(j0 + r).CopyTo(rows.AsSpan(r * k, k));
+                fixed (float* gathered = rows)
+                {
+                    for (int p0 = 0; p0 < k; p0 += kc)
+                    {
+                        int kcp = Math.Min(kc, k - p0);
+                        GemmPacking.PackB(Transpose.Yes, gathered, null, k, p0, kcp, 0, w, nr, (float*)dst + (nint)p0 * paddedN + (nint)s0 * kcp * nr);
+                    }
                 }
             });
         }

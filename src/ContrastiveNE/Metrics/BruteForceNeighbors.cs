@@ -36,29 +36,35 @@ internal static class BruteForceNeighbors
     private static void Nearest(Matrix reference, ReadOnlySpan<float> query, int exclude, double[] bestDistance, int[] bestIndex)
     {
         int k = bestIndex.Length, dim = reference.Columns, filled = 0;
-        var data = reference.Data;
-        for (int j = 0; j < reference.Rows; j++)
+        // Chunk by chunk (one chunk, the whole buffer, for a contiguous matrix), rows in index order.
+        for (int chunk = 0; chunk < reference.ChunkCount; chunk++)
         {
-            if (j == exclude) continue;
-            double s = 0;
-            int o = j * dim;
-            for (int c = 0; c < dim; c++)
+            ReadOnlySpan<float> data = reference.Chunk(chunk);
+            int first = chunk * reference.RowsPerChunk;
+            int end = first + (dim == 0 ? reference.Rows : data.Length / dim);
+            for (int j = first; j < end; j++)
             {
-                double t = (double)data[o + c] - query[c];
-                s += t * t;
+                if (j == exclude) continue;
+                double s = 0;
+                int o = (j - first) * dim;
+                for (int c = 0; c < dim; c++)
+                {
+                    double t = (double)data[o + c] - query[c];
+                    s += t * t;
+                }
+                // Sorted insertion into the k best so far; candidates arrive in index order, so a strict comparison
+                // keeps the smaller index first among equal distances.
+                if (filled == k && s >= bestDistance[k - 1]) continue;
+                int p = filled < k ? filled++ : k - 1;
+                while (p > 0 && bestDistance[p - 1] > s)
+                {
+                    bestDistance[p] = bestDistance[p - 1];
+                    bestIndex[p] = bestIndex[p - 1];
+                    p--;
+                }
+                bestDistance[p] = s;
+                bestIndex[p] = j;
             }
-            // Sorted insertion into the k best so far; candidates arrive in index order, so a strict comparison
-            // keeps the smaller index first among equal distances.
-            if (filled == k && s >= bestDistance[k - 1]) continue;
-            int p = filled < k ? filled++ : k - 1;
-            while (p > 0 && bestDistance[p - 1] > s)
-            {
-                bestDistance[p] = bestDistance[p - 1];
-                bestIndex[p] = bestIndex[p - 1];
-                p--;
-            }
-            bestDistance[p] = s;
-            bestIndex[p] = j;
         }
     }
 }

@@ -17,10 +17,8 @@ internal static class MetricChecks
 
     public static void EnsureFinite(Matrix m, string name)
     {
-        var d = m.Data;
-        for (int i = 0; i < d.Length; i++)
-            if (!float.IsFinite(d[i]))
-                throw new ArgumentException($"Row {i / Math.Max(1, m.Columns)}, column {i % Math.Max(1, m.Columns)} of {name} holds {d[i]}; every value must be finite.", name);
+        if (m.FindNonFinite() is { } bad)
+            throw new ArgumentException($"Row {bad.Row}, column {bad.Column} of {name} holds {bad.Value}; every value must be finite.", name);
     }
 
     public static void K(int k, int n, string name)

@@ -51,7 +51,7 @@ internal static class MapFile
             w.Write((uint)entries.Count);
             foreach (var (key, value) in entries) { WriteString(w, key); WriteString(w, value); }
         }
-        long length = settingsStream.Length + 8 + 4L * data.Data.Length + 8 + 4L * positions.Data.Length;
+        long length = settingsStream.Length + 8 + 4L * data.ValueCount + 8 + 4L * positions.ValueCount;
         if (length > Array.MaxLength)
             throw new ArgumentException($"The map's payload would be {length} bytes; the map format holds at most {Array.MaxLength} (use fewer or narrower training rows).", nameof(data));
         var payload = new byte[length];

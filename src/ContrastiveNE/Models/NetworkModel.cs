@@ -33,6 +33,7 @@ public sealed class NetworkModel : IEmbeddingModel
         ArgumentNullException.ThrowIfNull(network);
         if (data is not null && data.Columns != network.InputDimension)
             throw new ArgumentException($"The data has {data.Columns} columns, but the network takes rows of width {network.InputDimension}.", nameof(data));
+        data?.EnsureContiguous("training a network on the data (parametric mode)", Matrix.ParametricRemedy);
         Network = network;
         Data = data;
         _marker = new int[data?.Rows ?? 0];
@@ -147,6 +148,7 @@ public sealed class NetworkModel : IEmbeddingModel
         ArgumentNullException.ThrowIfNull(newData);
         if (newData.Columns != InputDimension)
             throw new ArgumentException($"The new data has {newData.Columns} columns, but the model was trained on {InputDimension} columns.", nameof(newData));
+        newData.EnsureContiguous("a network's transform", "Transform the rows in parts of fewer than 2³¹ values (Matrix.Slice).");
         var result = new Matrix(newData.Rows, OutputDimension);
         for (int start = 0; start < newData.Rows; start += TransformChunk)
         {

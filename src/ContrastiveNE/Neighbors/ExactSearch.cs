@@ -48,7 +48,7 @@ internal static unsafe class ExactSearch
                 if ((uint)queryRows[q] >= (uint)n)
                     throw new ArgumentOutOfRangeException(nameof(queryRows), queryRows[q], $"queryRows[{q}] = {queryRows[q]} is not a row index of the {n}-row data.");
         }
-        float[] rows = metric == DistanceMetric.Cosine ? Normalized(data) : data.Data;
+        Matrix rows = metric == DistanceMetric.Cosine ? Normalized(data) : data;
         int queries = queryRows?.Length ?? n;
         var indices = new int[(long)queries * k];
         var distances = new float[(long)queries * k];
@@ -59,9 +59,9 @@ internal static unsafe class ExactSearch
         var norms = new float[n + Vector512<float>.Count];
         Parallelism.ForRanges(n, 4096, threads, (s, e) =>
         {
-            for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.AsSpan(i * dim, dim));
+            for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.Row(i));
         });
-        using var packed = new PackedRightOperand(path, rows, n, dim, threads);
+        using var packed = new PackedRightOperand(path, rows, threads);
         var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, progress, cancellationToken, null);
         if (queryRows == null) search.AllRows(threads);
         else search.Queries(queryRows, threads);
@@ -85,8 +85,8 @@ internal static unsafe class ExactSearch
             throw new ArgumentException($"The queries have {queries.Columns} columns, the data {dim}; they must match.", nameof(queries));
         EnsureFinite(data);
         EnsureFinite(queries, nameof(queries));
-        float[] rows = metric == DistanceMetric.Cosine ? Normalized(data) : data.Data;
-        float[] points = metric == DistanceMetric.Cosine ? Normalized(queries, nameof(queries)) : queries.Data;
+        Matrix rows = metric == DistanceMetric.Cosine ? Normalized(data) : data;
+        Matrix points = metric == DistanceMetric.Cosine ? Normalized(queries, nameof(queries)) : queries;
         var indices = new int[(long)queries.Rows * k];
         var distances = new float[(long)queries.Rows * k];
         if (queries.Rows == 0) return new KnnResult(0, k, indices, distances);
@@ -95,9 +95,9 @@ internal static unsafe class ExactSearch
         var norms = new float[n + Vector512<float>.Count];
         Parallelism.ForRanges(n, 4096, threads, (s, e) =>
         {
-            for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.AsSpan(i * dim, dim));
+            for (int i = s; i < e; i++) norms[i] = (float)SquaredNorm(rows.Row(i));
         });
-        using var packed = new PackedRightOperand(path, rows, n, dim, threads);
+        using var packed = new PackedRightOperand(path, rows, threads);
         var search = new Search(packed, rows, norms, n, dim, kept, k, indices, distances, null, cancellationToken, points);
         var all = new int[queries.Rows];
         for (int q = 0; q < all.Length; q++) all[q] = q;
@@ -106,11 +106,11 @@ internal static unsafe class ExactSearch
     }
 
     /// <summary>The state one search shares between its work units.</summary>
-    private sealed class Search(PackedRightOperand packed, float[] rows, float[] norms, int n, int dim, int kept, int k,
-        int[] indices, float[] distances, IProgress<double>? progress, CancellationToken cancellationToken, float[]? external)
+    private sealed class Search(PackedRightOperand packed, Matrix rows, float[] norms, int n, int dim, int kept, int k,
+        int[] indices, float[] distances, IProgress<double>? progress, CancellationToken cancellationToken, Matrix? external)
     {
         /// <summary>The query rows: external points (none excluded) or the data's own rows (each excluding itself).</summary>
-        private readonly float[] _queryRows = external ?? rows;
+        private readonly Matrix _queryRows = external ?? rows;
         private readonly int _noSelf = external != null ? 1 : 0;
 
         private int _done;
@@ -200,7 +200,7 @@ internal static unsafe class ExactSearch
             for (int r = 0; r < padded; r++)
             {
                 var dst = buffer.AsSpan(r * dim, dim);
-                if (r < count) _queryRows.AsSpan((list?[start + r] ?? start + r) * dim, dim).CopyTo(dst);
+                if (r < count) _queryRows.Row(list?[start + r] ?? start + r).CopyTo(dst);
                 else dst.Clear();
             }
             return padded;
@@ -211,8 +211,8 @@ internal static unsafe class ExactSearch
         {
             int filled = heaps.Count[heapRow];
             var candidates = heaps.Indices.AsSpan(heapRow * heaps.Capacity, filled);
-            var x = _queryRows.AsSpan(self * dim, dim);
-            for (int t = 0; t < filled; t++) exact[t] = SquaredDistance(x, rows.AsSpan(candidates[t] * dim, dim));
+            var x = _queryRows.Row(self);
+            for (int t = 0; t < filled; t++) exact[t] = SquaredDistance(x, rows.Row(candidates[t]));
             // Insertion sort by (distance, index): the list is short (k + margin).
             for (int t = 1; t < filled; t++)
             {
@@ -324,26 +324,22 @@ internal static unsafe class ExactSearch
 
     private static void EnsureFinite(Matrix data, string name = "data")
     {
-        var values = data.Data;
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"Row {i / data.Columns}, column {i % data.Columns} of the {name} holds {values[i]}; every value must be finite.", name);
-        }
+        if (data.FindNonFinite() is { } bad)
+            throw new ArgumentException($"Row {bad.Row}, column {bad.Column} of the {name} holds {bad.Value}; every value must be finite.", name);
     }
 
-    /// <summary>The rows scaled to unit length (cosine distance ranks like Euclidean distance between them).</summary>
-    private static float[] Normalized(Matrix data, string name = "data")
+    /// <summary>The rows scaled to unit length (cosine distance ranks like Euclidean distance between them), stored like the data.</summary>
+    private static Matrix Normalized(Matrix data, string name = "data")
     {
         int dim = data.Columns;
-        var result = new float[data.Data.Length];
+        var result = data.EmptyLike();
         for (int i = 0; i < data.Rows; i++)
         {
-            var row = data.Data.AsSpan(i * dim, dim);
+            var row = data.Row(i);
             double norm = Math.Sqrt(SquaredNorm(row));
             if (norm == 0)
                 throw new ArgumentException($"Row {i} of the {name} is all zeros; the cosine metric needs every row to have a direction.", name);
-            var dst = result.AsSpan(i * dim, dim);
+            var dst = result.Row(i);
             for (int c = 0; c < dim; c++) dst[c] = (float)(row[c] / norm);
         }
         return result;

@@ -61,9 +61,9 @@ public sealed class NNDescent
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate();
-        float[] points = KnnInput.Prepare(data, k, metric);
+        var points = KnnInput.Prepare(data, k, metric);
         int n = data.Rows;
-        var run = new NNDescentSearch(points, n, data.Columns, k, (ulong)(uint)seed, threads)
+        var run = new NNDescentSearch(points, k, (ulong)(uint)seed, threads)
         {
             Trees = Trees > 0 ? Trees : DefaultTrees(n),
             LeafSize = LeafSize,

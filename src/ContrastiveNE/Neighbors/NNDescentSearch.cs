@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ContrastiveNE.Data;
 using ContrastiveNE.Randomness;
 using ContrastiveNE.Threading;
 
@@ -22,19 +23,21 @@ internal sealed class NNDescentSearch
     private const ulong RandomFillStream = 1UL << 40;    // random streams above the trees' stream numbers
     private const int InputTrees = 2;                    // trees built before the rows are reordered (two run in parallel)
 
-    private readonly float[] _input;
-    private float[] _points = [];   // the input rows in the first tree's leaf order (see Reorder)
+    private readonly Matrix _input;
+    private Matrix _points = new(0, 0); // the input rows in the first tree's leaf order (see Reorder); chunked when the input is
+    private float[]? _flat;             // _points' values when contiguous (the distance kernel's fast path)
     private int[] _original = [];   // internal position → input row
     private readonly int _n, _dim, _k, _threads;
     private readonly ulong _seed;
     private readonly NeighborHeaps _heaps;
     private long _distanceCount;
 
-    public NNDescentSearch(float[] points, int n, int dim, int k, ulong seed, int threads)
+    public NNDescentSearch(Matrix points, int k, ulong seed, int threads)
     {
         _input = points;
+        int n = points.Rows;
         _n = n;
-        _dim = dim;
+        _dim = points.Columns;
         _k = k;
         _seed = seed;
         _threads = Parallelism.Resolve(threads);
@@ -81,7 +84,8 @@ internal sealed class NNDescentSearch
         // The candidate lists and update buffers (≈ 640 MB at 10⁶ × 50, k = 15) and the reordered rows are not needed
         // for the result: dropped and collected before its arrays are allocated, so they do not add to the peak.
         join = null;
-        _points = [];
+        _points = new Matrix(0, 0);
+        _flat = null;
         if (_n >= NNDescent.ReleaseAfterRows) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var result = Result();
         statistics = new NNDescentStatistics(treeSeconds, clock.Elapsed.TotalSeconds - treeSeconds, iterations, _distanceCount);
@@ -111,7 +115,11 @@ internal sealed class NNDescentSearch
         return new KnnResult(_n, k, indices, distances) { LocalityOrder = _original };
     }
 
-    private float Distance(int a, int b) => SquaredEuclidean.Distance(_points.AsSpan(a * _dim, _dim), _points.AsSpan(b * _dim, _dim));
+    private float Distance(int a, int b)
+    {
+        if (_flat is { } flat) return SquaredEuclidean.Distance(flat.AsSpan(a * _dim, _dim), flat.AsSpan(b * _dim, _dim));
+        return SquaredEuclidean.Distance(_points.Row(a), _points.Row(b));
+    }
 
     /// <summary>
     /// Builds the first <see cref="InputTrees"/> trees on the input rows, stores the rows in the first tree's leaf
@@ -127,14 +135,14 @@ internal sealed class NNDescentSearch
         Parallelism.For(first, _threads, t =>
         {
             var rng = Xoshiro256.Create(_seed, (ulong)t);
-            trees[t] = RandomProjectionTree.Build(_input, _n, _dim, LeafSize, ref rng);
+            trees[t] = RandomProjectionTree.Build(_input, LeafSize, ref rng);
         });
         Reorder(trees.AsSpan(0, first));
         cancellationToken.ThrowIfCancellationRequested();
         Parallelism.For(Trees - first, _threads, t =>
         {
             var rng = Xoshiro256.Create(_seed, (ulong)(t + first));
-            trees[t + first] = RandomProjectionTree.Build(_points, _n, _dim, LeafSize, ref rng);
+            trees[t + first] = RandomProjectionTree.Build(_points, LeafSize, ref rng);
         });
         return trees;
     }
@@ -149,11 +157,13 @@ internal sealed class NNDescentSearch
         _original = (int[])built[0].Order.Clone();
         var position = new int[_n];
         for (int p = 0; p < _n; p++) position[_original[p]] = p;
-        _points = new float[_input.Length];
+        // A chunked input (more values than one array holds) gets a chunked copy: rows never straddle chunks.
+        _points = _input.EmptyLike();
+        _flat = _points.IsContiguous ? _points.Data : null;
         Parallelism.ForRanges(_n, 1024, _threads, (start, end) =>
         {
             for (int p = start; p < end; p++)
-                _input.AsSpan(_original[p] * _dim, _dim).CopyTo(_points.AsSpan(p * _dim, _dim));
+                _input.Row(_original[p]).CopyTo(_points.Row(p));
         });
         foreach (var tree in built)
         {

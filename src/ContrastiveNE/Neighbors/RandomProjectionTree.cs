@@ -1,3 +1,4 @@
+using ContrastiveNE.Data;
 using ContrastiveNE.Randomness;
 
 namespace ContrastiveNE.Neighbors;
@@ -28,9 +29,10 @@ internal sealed class RandomProjectionTree
     /// <summary>Number of leaves.</summary>
     public int LeafCount => LeafStarts.Length - 1;
 
-    /// <summary>Builds a tree over the <paramref name="n"/> rows of width <paramref name="dim"/> in <paramref name="data"/>.</summary>
-    public static RandomProjectionTree Build(float[] data, int n, int dim, int leafSize, ref Xoshiro256 rng)
+    /// <summary>Builds a tree over the rows of <paramref name="data"/> (contiguous or chunked).</summary>
+    public static RandomProjectionTree Build(Matrix data, int leafSize, ref Xoshiro256 rng)
     {
+        int n = data.Rows, dim = data.Columns;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var scratch = new int[n];
@@ -56,14 +58,14 @@ internal sealed class RandomProjectionTree
     }
 
     /// <summary>Partitions <paramref name="points"/> in place; returns the size of the first part (never 0 nor all).</summary>
-    private static int Split(float[] data, int dim, Span<int> points, int[] scratch, float[] normal, ref Xoshiro256 rng)
+    private static int Split(Matrix data, int dim, Span<int> points, int[] scratch, float[] normal, ref Xoshiro256 rng)
     {
         int count = points.Length;
         int a = rng.NextInt(count);
         int b = rng.NextInt(count - 1);
         if (b >= a) b++;
-        var rowA = data.AsSpan(points[a] * dim, dim);
-        var rowB = data.AsSpan(points[b] * dim, dim);
+        var rowA = data.Row(points[a]);
+        var rowB = data.Row(points[b]);
         // Hyperplane normal·x + offset = 0 through the midpoint of a and b, perpendicular to a − b.
         float offset = 0f;
         for (int c = 0; c < dim; c++)
@@ -76,7 +78,7 @@ internal sealed class RandomProjectionTree
         var sideScratch = scratch.AsSpan(0, count);
         foreach (int p in points)
         {
-            float margin = Dot(normal, data.AsSpan(p * dim, dim)) + offset;
+            float margin = Dot(normal, data.Row(p)) + offset;
             // Points exactly on the plane (duplicates of the midpoint) go to a random side.
             bool goLeft = margin > 0f || (margin == 0f && (rng.NextUInt64() & 1) == 0);
             if (goLeft) sideScratch[left++] = p;

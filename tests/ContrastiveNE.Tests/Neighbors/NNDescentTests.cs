@@ -53,7 +53,7 @@ public class NNDescentTests
     public void PackedAndUnpackedUpdateBuffersGiveTheSameGraph()
     {
         var data = Random(2000, 8, 9);
-        NNDescentSearch Run(bool packed) => new(data.Data, data.Rows, data.Columns, 10, 17, 2)
+        NNDescentSearch Run(bool packed) => new(data, 10, 17, 2)
         {
             Trees = 2, LeafSize = 30, MaxIterations = 8, Delta = 0.001, MaxCandidates = 20, PackUpdates = packed,
         };
