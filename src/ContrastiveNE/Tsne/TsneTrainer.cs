@@ -110,6 +110,9 @@ internal sealed class TsneTrainer : IPhaseTrainer
     /// <summary>Seconds per repulsion stage (weights, spread, forward FFTs, multiply, inverse FFTs, interpolation).</summary>
     internal double[] RepulsionStageSeconds => [.. _repulsion.StageTicks.Select(t => t / (double)System.Diagnostics.Stopwatch.Frequency)];
 
+    /// <summary>Whether the trainer keeps the points in an order of its own (see the constructor's order).</summary>
+    internal bool Relabelled => _order != null;
+
     /// <summary>The FFT grid side of the last epoch.</summary>
     public int GridSize => _repulsion.LastGridSize;
 

@@ -1,4 +1,5 @@
 using ContrastiveNE.Data;
+using ContrastiveNE.Embedding;
 using ContrastiveNE.Models;
 using ContrastiveNE.Neighbors;
 using ContrastiveNE.Randomness;
@@ -94,5 +95,46 @@ public class TsneLocalityOrderTests
         var error = Assert.Throws<ArgumentException>(() =>
             new TsneTrainer(new EmbeddingTable(start, 1), AffinityMatrix.FromKnn(knn, 5.0), 50, 3, 1, 1, order: new int[99]));
         Assert.Equal("order", error.ParamName);
+    }
+}
+
+/// <summary>
+/// The whole large-data route: a fit of more than 100,000 rows with the defaults runs the t-SNE engine in NN-descent's
+/// locality order, and the embedding it returns is in the caller's row order.
+/// </summary>
+public class LargeTsneFitTests
+{
+    [Fact]
+    public void AFitAboveTheLargeDataSizeReturnsThePointsInTheCallersOrder()
+    {
+        // Two blobs far apart in 3-D, interleaved by row parity: a result in the wrong row order would mix them.
+        const int n = 100_400;
+        var data = new Matrix(n, 3);
+        var random = Xoshiro256.Create(11, 4);
+        for (int i = 0; i < n; i++)
+        {
+            float centre = i % 2 == 0 ? -20f : 20f;
+            for (int c = 0; c < 3; c++) data[i, c] = centre + (float)random.NextGaussian();
+        }
+        var options = new CneOptions { Epochs = 3, Threads = 2 };
+        Assert.Equal(RepulsionMode.Fft, options.ForRows(n).Repulsion);
+        using var fit = new Cne(options).Fit(data);
+        var y = fit.Embedding;
+        Assert.Equal(n, y.Rows);
+        Assert.True(Assert.IsType<TsneTrainer>(fit.Trainer).Relabelled, "the fit did not train in the search's locality order");
+        // The blobs' centres in the map, and each point on its own blob's side of the midpoint between them.
+        double even = 0, odd = 0;
+        for (int i = 0; i < n; i++) if (i % 2 == 0) even += y[i, 0]; else odd += y[i, 0];
+        even /= n / 2;
+        odd /= n / 2;
+        Assert.True(Math.Abs(even - odd) > 0, "the blobs were not separated");
+        double middle = (even + odd) / 2, sign = Math.Sign(even - odd);
+        int wrong = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(float.IsFinite(y[i, 0]) && float.IsFinite(y[i, 1]), $"row {i} is not finite");
+            if (Math.Sign(y[i, 0] - middle) != (i % 2 == 0 ? sign : -sign)) wrong++;
+        }
+        Assert.Equal(0, wrong);
     }
 }
