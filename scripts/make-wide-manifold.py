@@ -10,8 +10,8 @@ point on the segment between them, plus Gaussian noise of 5 % of the segment's l
 script needs little more memory than the 70,000 source rows. Needs numpy (apt-get install python3-numpy).
 """
 import sys, numpy as np
-x = np.load(sys.argv[1]).reshape(70000, -1).astype(np.float32) / 255.0
 y = np.load(sys.argv[2]).astype(np.int32)
+x = np.load(sys.argv[1]).reshape(len(y), -1).astype(np.float32) / 255.0
 nbrs = np.load(sys.argv[3])
 n, out = int(sys.argv[4]), sys.argv[5]
 rng = np.random.default_rng(0)
