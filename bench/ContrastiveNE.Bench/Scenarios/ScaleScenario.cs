@@ -232,13 +232,7 @@ public sealed class ScaleScenario : IScenario
         var cne = new Cne(fft);
         var knn = NearestNeighbors.Search(cne.KnnInput(data), fft.K, fft.KnnMethod, fft.KnnMetric, fft.Seed, fft.Threads);
         int[]? order = data.Rows > CneOptions.LargeDataRows ? knn.LocalityOrder : null;
-        int[]? position = null;
-        if (order != null)
-        {
-            position = new int[order.Length];
-            for (int p = 0; p < order.Length; p++) position[order[p]] = p;
-        }
-        var affinities = Tsne.AffinityMatrix.FromKnn(knn, fft.Perplexity, fft.Threads, position);
+        var affinities = Tsne.AffinityMatrix.FromKnn(knn, fft.Perplexity, fft.Threads, order is null ? null : Cne.Inverse(order));
         var start = Cne.TsneInitialization(cne.CreateInitialization(data));
         int early = fft.EarlyExaggerationEpochs;
         var trainer = new Tsne.TsneTrainer(new EmbeddingTable(start, fft.Threads), affinities, fft.FftLearningRate(data.Rows), early, fft.SaveFrequency,

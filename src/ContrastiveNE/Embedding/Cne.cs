@@ -296,7 +296,7 @@ public sealed class Cne
     }
 
     /// <summary>The inverse permutation: element order[p] is p.</summary>
-    private static int[] Inverse(int[] order)
+    internal static int[] Inverse(int[] order)
     {
         var position = new int[order.Length];
         for (int p = 0; p < order.Length; p++) position[order[p]] = p;

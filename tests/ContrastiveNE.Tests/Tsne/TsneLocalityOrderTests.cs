@@ -32,18 +32,11 @@ public class TsneLocalityOrderTests
         return (knn, start, order);
     }
 
-    private static int[] Inverse(int[] order)
-    {
-        var position = new int[order.Length];
-        for (int p = 0; p < order.Length; p++) position[order[p]] = p;
-        return position;
-    }
-
     [Fact]
     public void RelabelledAffinitiesAreTheSameEntriesUnderNewNames()
     {
         var (knn, _, order) = Problem(400, 3);
-        var position = Inverse(order);
+        var position = Cne.Inverse(order);
         var plain = AffinityMatrix.FromKnn(knn, 5.0);
         var relabelled = AffinityMatrix.FromKnn(knn, 5.0, 1, position);
         Assert.Equal(plain.EntryCount, relabelled.EntryCount);
@@ -69,7 +62,7 @@ public class TsneLocalityOrderTests
         var plainTable = new EmbeddingTable(start.Clone(), 2);
         var orderedTable = new EmbeddingTable(start.Clone(), 2);
         var plain = new TsneTrainer(plainTable, AffinityMatrix.FromKnn(knn, 5.0), 50, 3, 1, 2);
-        var ordered = new TsneTrainer(orderedTable, AffinityMatrix.FromKnn(knn, 5.0, 1, Inverse(order)), 50, 3, 1, 2, order: order);
+        var ordered = new TsneTrainer(orderedTable, AffinityMatrix.FromKnn(knn, 5.0, 1, Cne.Inverse(order)), 50, 3, 1, 2, order: order);
         var schedule = SpectrumSchedule.Constant(4.0);
         for (int epoch = 0; epoch < 6; epoch++)
         {
